@@ -172,6 +172,18 @@ export class InfeasibleError extends RayError {
   override readonly code = 'INFEASIBLE';
 }
 
+/** No actor has the name asked for in getActor(). */
+export class ActorNotFoundError extends RayError {
+  override readonly code = 'ACTOR_NOT_FOUND';
+  readonly actorName: string;
+  readonly namespace: string;
+  constructor(name: string, namespace: string) {
+    super(`No live actor named '${name}' in namespace '${namespace}'. Check the name and namespace (getActor(name, { namespace })).`);
+    this.actorName = name;
+    this.namespace = namespace;
+  }
+}
+
 /** ray-ts itself failed (a bug or a lost connection); the message says what broke. */
 export class RaySystemError extends RayError {
   override readonly code = 'RAY_SYSTEM_ERROR';
@@ -190,7 +202,7 @@ const errorClasses = new Map<string, ErrorCtor>();
 for (const c of [
   RayError, RayTaskError, WorkerCrashedError, RayActorError, ActorUnavailableError, ObjectLostError, ObjectFreedError,
   ObjectStoreFullError, GetTimeoutError, TaskCancelledError, SerializationError, FunctionNotFoundError,
-  DriverCodeInWorkerError, InfeasibleError, RaySystemError, NotInitializedError,
+  DriverCodeInWorkerError, InfeasibleError, ActorNotFoundError, RaySystemError, NotInitializedError,
 ] as ErrorCtor[]) errorClasses.set(c.name, c);
 const builtinErrors: Record<string, ErrorCtor> = {
   Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
@@ -213,7 +225,7 @@ export function errorToData(err: Error): ErrorData {
     name: err.name,
     message: err.message,
     stack: err.stack,
-    code: typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined,
+    code: typeof (err as { code?: unknown }).code === "string" ? (err as unknown as { code: string }).code : undefined,
     cause: cause instanceof Error ? errorToData(cause) : cause,
     props,
   };

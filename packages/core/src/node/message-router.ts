@@ -1,0 +1,174 @@
+/**
+ * Serves the node's socket: each connection says hello (a worker with its id, or a
+ * driver/CLI), then its messages are routed to the node. A peer's references and
+ * segment pins are dropped when it disconnects, so a crashed process leaks nothing.
+ */
+import type { Socket } from 'node:net';
+import { Connection, PROTOCOL_VERSION } from '../transport/connection.js';
+import type { ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
+import { errorObject } from './task-record.js';
+import type { NodeManager } from './node-manager.js';
+import type { WorkerHandle } from './worker-pool.js';
+
+interface Peer {
+  id: string;
+  conn: Connection;
+  worker?: WorkerHandle;
+  refs: Map<string, number>;
+}
+
+type Msg = Record<string, any> & { t: string };
+
+/** Routes socket messages to a {@link NodeManager}. */
+export class NodeMessageRouter {
+  private readonly peers = new Set<Peer>();
+  private readonly byWorker = new Map<string, Peer>();
+
+  constructor(private readonly node: NodeManager) {}
+
+  /** Handles a new connection. */
+  accept(socket: Socket): void {
+    let peer: Peer | undefined;
+    const conn = new Connection(socket, (msg) => {
+      if (!peer) {
+        peer = this.hello(conn, msg as Msg);
+        return;
+      }
+      this.route(peer, msg as Msg);
+    }, 'node');
+    conn.onClose(() => {
+      if (peer) this.drop(peer);
+    });
+  }
+
+  /** Forgets a dead worker's peer. */
+  dropWorker(w: WorkerHandle): void {
+    const p = this.byWorker.get(w.id);
+    if (p) {
+      p.conn.close();
+      this.drop(p);
+    }
+  }
+
+  /** Closes every connection. */
+  closeAll(): void {
+    for (const p of this.peers) p.conn.close();
+  }
+
+  private hello(conn: Connection, msg: Msg): Peer | undefined {
+    if (msg.t !== 'hello' || msg.version !== PROTOCOL_VERSION) {
+      console.error(`[ray-ts] node: refused a connection (expected hello with protocol ${PROTOCOL_VERSION}, got '${msg.t}' v${msg.version})`);
+      conn.close();
+      return undefined;
+    }
+    const peer: Peer = { id: String(msg.id), conn, refs: new Map() };
+    if (msg.kind === 'worker') {
+      const w = this.node.pool.attach(String(msg.id), conn);
+      if (!w) {
+        conn.close();
+        return undefined;
+      }
+      peer.worker = w;
+      this.byWorker.set(w.id, peer);
+    }
+    this.peers.add(peer);
+    conn.send({ t: 'welcome', nodeId: this.node.nodeId, sessionDir: this.node.sessionDir });
+    return peer;
+  }
+
+  private drop(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.worker) this.byWorker.delete(peer.worker.id);
+    for (const [id, n] of peer.refs) this.node.objects.removeRef(id, n);
+    peer.refs.clear();
+    this.node.segments.dropHolder(peer.id);
+  }
+
+  private route(peer: Peer, m: Msg): void {
+    const node = this.node;
+    switch (m.t) {
+      case 'refs':
+        for (const id of m.add as string[]) {
+          peer.refs.set(id, (peer.refs.get(id) ?? 0) + 1);
+          node.objects.addRef(id);
+        }
+        for (const id of m.remove as string[]) {
+          const n = peer.refs.get(id);
+          if (!n) continue;
+          if (n === 1) peer.refs.delete(id);
+          else peer.refs.set(id, n - 1);
+          node.objects.removeRef(id);
+        }
+        return;
+      case 'pins':
+        for (const s of m.add as string[]) node.segments.pin(s, peer.id);
+        for (const s of m.remove as string[]) node.segments.unpin(s, peer.id);
+        return;
+      case 'submit':
+        node.submitTask(m.spec as TaskSpec);
+        return;
+      case 'actorTask':
+        node.submitActorTask(m.spec as TaskSpec);
+        return;
+      case 'createActor':
+        node.createActor(m.spec as ActorSpec, false);
+        return;
+      case 'put':
+        node.put(m.id, m.obj as WireObject, m.contained ?? []);
+        return;
+      case 'done': {
+        const w = peer.worker;
+        if (!w) return;
+        const args = [m.taskId, m.returns, m.contained, m.error, m.errorName, m.us ?? 0] as const;
+        for (const r of (m.returns ?? []) as WireObject[]) if (r?.s) node.segments.adopt(r.s, r.n);
+        if (w.state === 'actor') node.actors.onDone(w, args[0], args[1], args[2], args[3]);
+        else node.scheduler.onDone(w, ...args);
+        return;
+      }
+      case 'unqueue':
+        if (peer.worker) node.scheduler.unqueue(peer.worker, m.taskIds as string[]);
+        return;
+      case 'yield':
+        node.onYield(m.taskId, m.index, m.obj as WireObject, m.contained ?? []);
+        return;
+      case 'actorReady':
+        if (peer.worker) node.actors.onReady(peer.worker, m.actorId, m.error as WireObject | undefined);
+        return;
+      case 'get':
+        node.get(m.ids, m.timeoutMs ?? undefined, m.blocking ? peer.worker : undefined).then(
+          (objs) => peer.conn.send({ t: 'r', req: m.req, objs }),
+          (err: Error) => peer.conn.send({ t: 'r', req: m.req, err: errorObject(err) }),
+        );
+        return;
+      case 'wait':
+        node.wait(m.ids, m.numReturns, m.timeoutMs ?? undefined, m.blocking ? peer.worker : undefined).then((ready) =>
+          peer.conn.send({ t: 'r', req: m.req, ready }),
+        );
+        return;
+      case 'genNext':
+        node.genNext(m.taskId, m.index).then((res) => peer.conn.send({ t: 'r', req: m.req, ...res }));
+        return;
+      case 'cancel':
+        node.cancel(m.id, !!m.force, !!m.recursive);
+        return;
+      case 'kill':
+        node.actors.kill(m.actorId, m.noRestart !== false);
+        return;
+      case 'getActor':
+        peer.conn.send({ t: 'r', req: m.req, actor: node.getActor(m.namespace, m.name) ?? null });
+        return;
+      case 'resources':
+        peer.conn.send({ t: 'r', req: m.req, ...node.resourceReport() });
+        return;
+      case 'status':
+        peer.conn.send({ t: 'r', req: m.req, status: node.status() });
+        return;
+      case 'free':
+        node.free(m.ids);
+        return;
+      default:
+        console.error(`[ray-ts] node: unknown message type '${m.t}' from ${peer.id}; closing`);
+        peer.conn.close();
+    }
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * The node manager (Ray's raylet): owns the node's object directory, shared-memory
+ * segments, scheduler, actors and worker pool, and serves drivers and workers over
+ * a Unix socket. In the embedded local cluster it lives inside the driver process,
+ * which calls it directly (see LocalClient); workers talk to it through the socket.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdirSync, rmSync, writeFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '../transport/connection.js';
+import type {
+  ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
+} from '../transport/protocol.js';
+import { GetTimeoutError, ObjectFreedError, ObjectLostError } from '../errors.js';
+import { streamItemId, newId } from '../ids.js';
+import { ObjectDirectory } from './object-directory.js';
+import { SegmentStore } from './segment-store.js';
+import { NodeResources } from './resources.js';
+import { WorkerPool, type WorkerHandle } from './worker-pool.js';
+import { Scheduler } from './scheduler.js';
+import { ActorManager, ActorNameTakenError } from './actor-manager.js';
+import { errorObject, type TaskRecord } from './task-record.js';
+import { NodeMessageRouter } from './message-router.js';
+
+/** Settings of a node, resolved by init(). */
+export interface NodeOptions {
+  resources: ResourceMap;
+  objectStoreMemory: number;
+  namespace: string;
+  sessionRoot: string;
+  prestartWorkers: number;
+}
+
+interface StreamState {
+  rec?: TaskRecord;
+  count: number;
+  ended: boolean;
+  waiters: Array<() => void>;
+}
+
+/** A node: the objects, workers and scheduling of one machine. */
+export class NodeManager {
+  readonly nodeId = newId('n');
+  readonly sessionDir: string;
+  readonly socketPath: string;
+  readonly objects: ObjectDirectory;
+  readonly segments: SegmentStore;
+  readonly resources: NodeResources;
+  readonly pool: WorkerPool;
+  readonly scheduler: Scheduler;
+  readonly actors: ActorManager;
+  private readonly streams = new Map<string, StreamState>();
+  private readonly router: NodeMessageRouter;
+  private server?: Server;
+  private closed = false;
+
+  constructor(readonly options: NodeOptions) {
+    const session = `session_${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}_${process.pid}_${this.nodeId.slice(-4)}`;
+    this.sessionDir = join(options.sessionRoot, session);
+    this.socketPath = join(this.sessionDir, 'node.sock');
+    this.segments = new SegmentStore(`rts-${this.nodeId}`);
+    this.objects = new ObjectDirectory(this.segments, options.objectStoreMemory, join(this.sessionDir, 'spill'));
+    this.resources = new NodeResources(options.resources);
+    this.pool = new WorkerPool({
+      socketPath: this.socketPath,
+      sessionDir: this.sessionDir,
+      nodeId: this.nodeId,
+      namespace: options.namespace,
+      softLimit: Math.max(1, Math.ceil(options.resources.CPU ?? 1)),
+      onExit: (w, info) => this.onWorkerExit(w, info),
+      onReady: () => {
+        this.actors.onWorkerReady();
+        this.scheduler.scheduleDispatch();
+      },
+    });
+    const host = {
+      nodeId: this.nodeId,
+      objects: this.objects,
+      resources: this.resources,
+      pool: this.pool,
+      onStreamEnd: (rec: TaskRecord) => this.onStreamEnd(rec),
+      onResourcesFreed: () => this.actors.retryPending(),
+    };
+    this.scheduler = new Scheduler(host);
+    this.actors = new ActorManager(host);
+    this.router = new NodeMessageRouter(this);
+  }
+
+  /** Starts listening and prestarts workers. */
+  async start(): Promise<void> {
+    mkdirSync(this.sessionDir, { recursive: true });
+    writeFileSync(join(this.sessionDir, 'node.json'), JSON.stringify({ nodeId: this.nodeId, pid: process.pid, socket: this.socketPath }));
+    const latest = join(this.options.sessionRoot, 'session_latest');
+    try {
+      unlinkSync(latest);
+    } catch {
+      /* none */
+    }
+    try {
+      symlinkSync(this.sessionDir, latest);
+    } catch {
+      /* another session raced us; status uses the newest */
+    }
+    this.server = createServer((socket: Socket) => this.router.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.socketPath, () => resolve());
+    });
+    this.server.unref();
+    for (let i = 0; i < this.options.prestartWorkers; i++) this.pool.start('', undefined);
+  }
+
+  /** Stops workers, removes shared memory, spill files and the session directory. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.shutdown();
+    this.server?.close();
+    this.router.closeAll();
+    this.segments.destroy();
+    this.objects.destroy();
+    rmSync(this.sessionDir, { recursive: true, force: true });
+  }
+
+  // ---- operations shared by the in-process client and the socket router ----
+
+  /** Submits a task. */
+  submitTask(spec: TaskSpec): void {
+    const rec = this.scheduler.submit(spec);
+    if (spec.numReturns < 0) this.streams.set(spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
+  }
+
+  /** Submits an actor method call. */
+  submitActorTask(spec: TaskSpec): void {
+    const rec = this.actors.submit(spec);
+    if (spec.numReturns < 0) this.streams.set(spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
+  }
+
+  /** Creates an actor; `strict` rethrows a taken name (in-process callers), else the actor is created dead. */
+  createActor(spec: ActorSpec, strict: boolean): void {
+    try {
+      this.actors.create(spec);
+    } catch (err) {
+      if (strict || !(err instanceof ActorNameTakenError)) throw err;
+      console.error(`[ray-ts] ${err.message}`);
+      this.actors.create({ ...spec, name: undefined, maxRestarts: 0 });
+      this.actors.kill(spec.actorId, true);
+    }
+  }
+
+  /** Values of objects, waiting for them; missing ones come back as error objects. */
+  get(ids: string[], timeoutMs: number | undefined, worker?: WorkerHandle): Promise<WireObject[]> {
+    const out = new Array<WireObject>(ids.length);
+    let remaining = 0;
+    const cancels: Array<() => void> = [];
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        if (worker) this.scheduler.onUnblocked(worker);
+        resolve(out);
+      };
+      ids.forEach((id, i) => {
+        if (this.objects.isReady(id) || !this.objects.has(id)) {
+          out[i] = this.readOrError(id);
+          return;
+        }
+        remaining++;
+        cancels.push(
+          this.objects.onReady(id, () => {
+            out[i] = this.readOrError(id);
+            if (--remaining === 0) done();
+          }),
+        );
+      });
+      if (remaining === 0) {
+        resolve(out);
+        return;
+      }
+      if (worker) this.scheduler.onBlocked(worker);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          for (const c of cancels) c();
+          if (worker) this.scheduler.onUnblocked(worker);
+          reject(new GetTimeoutError(timeoutMs, remaining));
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /** Resolves with the ids ready once `numReturns` are ready or the timeout passes. */
+  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, worker?: WorkerHandle): Promise<string[]> {
+    return new Promise((resolve) => {
+      const ready = new Set<string>();
+      const cancels: Array<() => void> = [];
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        for (const c of cancels) c();
+        if (worker) this.scheduler.onUnblocked(worker);
+        resolve(ids.filter((id) => ready.has(id)).slice(0, numReturns));
+      };
+      for (const id of ids) {
+        if (this.objects.isReady(id) || !this.objects.has(id)) ready.add(id);
+      }
+      if (ready.size >= numReturns || timeoutMs === 0) return finish();
+      if (worker) this.scheduler.onBlocked(worker);
+      for (const id of ids) {
+        if (ready.has(id)) continue;
+        cancels.push(
+          this.objects.onReady(id, () => {
+            ready.add(id);
+            if (ready.size >= numReturns) finish();
+          }),
+        );
+      }
+      if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
+    });
+  }
+
+  /** Stores an object made by a process (a put, or a worker's large value). */
+  put(id: string, obj: WireObject, contained: string[]): void {
+    if (obj.s) this.segments.adopt(obj.s, obj.n);
+    this.objects.seal(id, obj, contained);
+  }
+
+  /** Allocates a segment in this process for a value of `size` bytes (in-process writers only). */
+  allocate(size: number): { name: string; view: Uint8Array } {
+    this.objects.makeRoom(size);
+    return this.segments.allocate(size);
+  }
+
+  /** A streaming task yielded item `index`. */
+  onYield(taskId: string, index: number, obj: WireObject, contained: string[]): void {
+    const st = this.streams.get(taskId);
+    if (!st || index < st.count || st.ended) {
+      if (obj.s) {
+        this.segments.adopt(obj.s, obj.n);
+        this.segments.release(obj.s);
+      }
+      return;
+    }
+    const id = streamItemId(taskId, index);
+    this.objects.addRef(id); // held for the consumer until it asks for the next item
+    this.put(id, obj, contained);
+    st.count = index + 1;
+    if (st.rec) st.rec.yielded = st.count;
+    for (const w of st.waiters.splice(0)) w();
+  }
+
+  /** Next item of a stream: its id, or done. Asking for item i releases the node's hold on item i-1. */
+  genNext(taskId: string, index: number): Promise<{ id?: string; done?: boolean }> {
+    const st = this.streams.get(taskId);
+    if (index > 0) this.objects.removeRef(streamItemId(taskId, index - 1));
+    if (!st) return Promise.resolve({ done: true });
+    return new Promise((resolve) => {
+      const check = () => {
+        if (index < st.count) resolve({ id: streamItemId(taskId, index) });
+        else if (st.ended) {
+          this.streams.delete(taskId);
+          resolve({ done: true });
+        } else st.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Cancels the task that makes an object. */
+  cancel(objectId: string, force: boolean, recursive: boolean): void {
+    const taskId = objectId.replace(/[.~]\d+$/, '');
+    if (this.scheduler.tasks.has(taskId)) this.scheduler.cancel(taskId, force, recursive);
+    else this.actors.cancel(taskId);
+  }
+
+  /** Looks up a named actor. */
+  getActor(namespace: string, name: string): ActorInfo | undefined {
+    return this.actors.byName(namespace, name);
+  }
+
+  /** Total and free resources. */
+  resourceReport(): { total: ResourceMap; available: ResourceMap } {
+    return { total: { ...this.resources.total }, available: this.resources.available() };
+  }
+
+  /** A snapshot for `ray-ts status`. */
+  status(): StatusReport {
+    const p = this.scheduler.pending();
+    return {
+      sessionDir: this.sessionDir,
+      nodeId: this.nodeId,
+      resources: this.resourceReport(),
+      pendingTasks: p.queued,
+      runningTasks: p.running,
+      infeasible: p.infeasible.map((r) => ({ name: r.spec.name, resources: r.spec.resources })),
+      pendingDemand: [...p.demand.values()],
+      workers: this.pool.all().length,
+      actors: this.actors.counts(),
+      objectStore: { used: this.segments.usedBytes, capacity: this.objects.capacity, ...this.objects.stats() },
+    };
+  }
+
+  /** Frees objects now, whoever holds them. */
+  free(ids: string[]): void {
+    for (const id of ids) this.objects.forceFree(id);
+  }
+
+  private readOrError(id: string): WireObject {
+    const obj = this.objects.read(id);
+    if (obj) return obj;
+    return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
+  }
+
+  private onStreamEnd(rec: TaskRecord): void {
+    const st = this.streams.get(rec.spec.taskId);
+    if (!st) return;
+    st.count = Math.max(st.count, rec.yielded);
+    st.ended = true;
+    for (const w of st.waiters.splice(0)) w();
+  }
+
+  private onWorkerExit(w: WorkerHandle, info: string): void {
+    this.router.dropWorker(w);
+    this.scheduler.onWorkerExit(w, info);
+    this.actors.onWorkerExit(w, info);
+    this.scheduler.scheduleDispatch();
+  }
+}

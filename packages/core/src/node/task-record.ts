@@ -1,0 +1,82 @@
+/**
+ * A task as the node tracks it, and the helpers that finish it: storing its return
+ * values or an error object in every return slot.
+ */
+import type { TaskSpec, WireObject } from '../transport/protocol.js';
+import { returnId, streamItemId } from '../ids.js';
+import { serialize } from '../serialization/index.js';
+import { errorToData } from '../errors.js';
+import type { ObjectDirectory } from './object-directory.js';
+import type { Grant } from './resources.js';
+import type { WorkerHandle } from './worker-pool.js';
+
+/** Where a task is in its life. */
+export type TaskState = 'waitingDeps' | 'queued' | 'running' | 'finished';
+
+/** The node's record of one task or actor call. */
+export interface TaskRecord {
+  spec: TaskSpec;
+  state: TaskState;
+  /** Retries left (worker deaths and, when allowed, exceptions). */
+  retriesLeft: number;
+  attempt: number;
+  worker?: WorkerHandle;
+  cancelled?: boolean;
+  forceCancelled?: boolean;
+  /** Tasks submitted while this one ran. */
+  children: Set<string>;
+  /** Outstanding dependency waits. */
+  pendingDeps: number;
+  /** Resources lent out while the worker blocks in get. */
+  lentOut?: boolean;
+  /** Items yielded so far (streaming tasks). */
+  yielded: number;
+  submittedAt: number;
+}
+
+/** A fresh record for a submitted spec. */
+export function newTaskRecord(spec: TaskSpec): TaskRecord {
+  return {
+    spec,
+    state: 'waitingDeps',
+    retriesLeft: spec.maxRetries,
+    attempt: 0,
+    children: new Set(),
+    pendingDeps: 0,
+    yielded: 0,
+    submittedAt: Date.now(),
+  };
+}
+
+/** An error as a stored object that `get` throws. */
+export function errorObject(err: Error): WireObject {
+  let d: Uint8Array;
+  try {
+    d = serialize(err);
+  } catch {
+    d = serialize(Object.assign(new Error(err.message), { name: err.name, stack: err.stack }));
+  }
+  void errorToData;
+  return { d, n: d.length, e: 1 };
+}
+
+/** Stores the same object (usually an error) in every return slot of a task. */
+export function sealAllReturns(objects: ObjectDirectory, rec: TaskRecord, obj: WireObject): void {
+  const { spec } = rec;
+  if (spec.numReturns < 0) {
+    // Streaming: the error becomes the next item; the generator ends after it.
+    objects.addRef(streamItemId(spec.taskId, rec.yielded));
+    objects.seal(streamItemId(spec.taskId, rec.yielded), obj, []);
+    rec.yielded++;
+    return;
+  }
+  for (let i = 0; i < Math.max(1, spec.numReturns); i++) objects.seal(returnId(spec.taskId, i), obj, []);
+}
+
+/** Lease of a worker by a scheduling class: resources held while it runs tasks of the class. */
+export interface Lease {
+  worker: WorkerHandle;
+  grant: Grant;
+  classKey: string;
+  inFlight: Map<string, TaskRecord>;
+}

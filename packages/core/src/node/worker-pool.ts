@@ -1,0 +1,209 @@
+/**
+ * Worker processes of one node: started on demand (and a few at start), reused
+ * between tasks, kept apart by runtime environment, stopped when idle too long.
+ * A worker is an OS process, so a task that crashes it never takes down the node.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from '../transport/connection.js';
+import type { RuntimeEnvWire } from '../transport/protocol.js';
+import { newId } from '../ids.js';
+import { config } from '../config.js';
+
+/** State of a worker process. */
+export type WorkerState = 'starting' | 'idle' | 'leased' | 'actor' | 'dead';
+
+/** The node's view of one worker process. */
+export interface WorkerHandle {
+  id: string;
+  envKey: string;
+  proc: ChildProcess;
+  pid: number;
+  conn?: Connection;
+  state: WorkerState;
+  idleSince: number;
+  /** Set by the scheduler or actor manager that uses the worker. */
+  owner?: unknown;
+}
+
+/** Key of a runtime environment (workers are reused only within one). */
+export function envKeyOf(env: RuntimeEnvWire | undefined): string {
+  if (!env?.envVars || Object.keys(env.envVars).length === 0) return '';
+  return JSON.stringify(Object.entries(env.envVars).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Options of a {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  socketPath: string;
+  sessionDir: string;
+  nodeId: string;
+  namespace: string;
+  /** How many idle workers to keep (the CPU count). */
+  softLimit: number;
+  onExit: (w: WorkerHandle, info: string) => void;
+  onReady: (w: WorkerHandle) => void;
+}
+
+const here = fileURLToPath(import.meta.url);
+const workerEntry = here.replace(/node[\\/]worker-pool\.(ts|js)$/, (_m, ext: string) => `worker/worker-main.${ext}`);
+
+function childExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(inspect|debug|test|watch|prof|cpu-prof|heap-prof|eval|print)/.test(a) || a === '-e' || a === '-p') continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** Starts, tracks and stops the worker processes of a node. */
+export class WorkerPool {
+  private readonly workers = new Map<string, WorkerHandle>();
+  private readonly idle = new Map<string, WorkerHandle[]>();
+  private timer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: WorkerPoolOptions) {
+    this.timer = setInterval(() => this.reapIdle(), Math.max(250, config.idleWorkerTimeoutMs / 4));
+    this.timer.unref();
+  }
+
+  /** All live workers. */
+  all(): WorkerHandle[] {
+    return [...this.workers.values()];
+  }
+
+  /** Number of workers being started for an environment. */
+  starting(envKey: string): number {
+    let n = 0;
+    for (const w of this.workers.values()) if (w.state === 'starting' && w.envKey === envKey) n++;
+    return n;
+  }
+
+  /** An idle worker of this environment, taken out of the idle set. */
+  takeIdle(envKey: string): WorkerHandle | undefined {
+    const list = this.idle.get(envKey);
+    while (list?.length) {
+      const w = list.pop()!;
+      if (w.state === 'idle') return w;
+    }
+    return undefined;
+  }
+
+  /** Returns a worker to the idle set. */
+  putIdle(w: WorkerHandle): void {
+    if (w.state === 'dead') return;
+    w.state = 'idle';
+    w.owner = undefined;
+    w.idleSince = Date.now();
+    const list = this.idle.get(w.envKey) ?? [];
+    list.push(w);
+    this.idle.set(w.envKey, list);
+  }
+
+  /** Starts a worker process; it becomes usable when it connects (onReady). */
+  start(envKey: string, env: RuntimeEnvWire | undefined): WorkerHandle {
+    const id = newId('w');
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(env?.envVars ?? {}) };
+    delete childEnv.NODE_TEST_CONTEXT;
+    delete childEnv.NODE_OPTIONS_TEST;
+    Object.assign(childEnv, {
+      RAY_TS_WORKER: '1',
+      RAY_TS_WORKER_ID: id,
+      RAY_TS_NODE_SOCKET: this.opts.socketPath,
+      RAY_TS_SESSION_DIR: this.opts.sessionDir,
+      RAY_TS_NODE_ID: this.opts.nodeId,
+      RAY_TS_NAMESPACE: this.opts.namespace,
+    });
+    const proc = spawn(process.execPath, [...childExecArgv(), workerEntry], {
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const w: WorkerHandle = { id, envKey, proc, pid: proc.pid ?? -1, state: 'starting', idleSince: Date.now() };
+    this.workers.set(id, w);
+    forwardLines(proc.stdout!, process.stdout, w.pid);
+    forwardLines(proc.stderr!, process.stderr, w.pid);
+    proc.on('exit', (code, signal) => {
+      const info = signal ? `killed by ${signal}` : `exit code ${code}`;
+      this.workerGone(w, info);
+    });
+    proc.on('error', (err) => this.workerGone(w, `spawn failed: ${err.message}`));
+    proc.unref();
+    return w;
+  }
+
+  /** A worker connected and said hello. */
+  attach(id: string, conn: Connection): WorkerHandle | undefined {
+    const w = this.workers.get(id);
+    if (!w || w.state === 'dead') return undefined;
+    w.conn = conn;
+    conn.onClose(() => {
+      // A worker whose connection drops is of no use; make sure it is gone.
+      if (w.state !== 'dead' && !this.closed) w.proc.kill('SIGKILL');
+    });
+    (conn.socket as { unref?: () => void }).unref?.();
+    this.putIdle(w);
+    this.opts.onReady(w);
+    return w;
+  }
+
+  /** Kills a worker (SIGKILL at once when `force`, else SIGTERM then SIGKILL). */
+  kill(w: WorkerHandle, force = true): void {
+    if (w.state === 'dead') return;
+    if (force) w.proc.kill('SIGKILL');
+    else {
+      w.proc.kill('SIGTERM');
+      setTimeout(() => w.proc.kill('SIGKILL'), config.workerKillGraceMs).unref();
+    }
+  }
+
+  /** Stops every worker. */
+  shutdown(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const w of this.workers.values()) {
+      try {
+        w.proc.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+
+  private workerGone(w: WorkerHandle, info: string): void {
+    if (w.state === 'dead') return;
+    w.state = 'dead';
+    this.workers.delete(w.id);
+    w.conn?.close();
+    if (!this.closed) this.opts.onExit(w, info);
+  }
+
+  private reapIdle(): void {
+    const now = Date.now();
+    let idleCount = 0;
+    for (const list of this.idle.values()) idleCount += list.filter((w) => w.state === 'idle').length;
+    for (const [key, list] of this.idle) {
+      for (let i = list.length - 1; i >= 0 && idleCount > this.opts.softLimit; i--) {
+        const w = list[i]!;
+        if (w.state !== 'idle') {
+          list.splice(i, 1);
+          continue;
+        }
+        if (now - w.idleSince > config.idleWorkerTimeoutMs) {
+          list.splice(i, 1);
+          idleCount--;
+          this.kill(w, false);
+        }
+      }
+      if (list.length === 0) this.idle.delete(key);
+    }
+  }
+}
+
+function forwardLines(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, pid: number): void {
+  const rl = createInterface({ input: from, crlfDelay: Infinity });
+  rl.on('line', (line) => to.write(`(pid=${pid}) ${line}\n`));
+}

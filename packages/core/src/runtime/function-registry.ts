@@ -1,0 +1,78 @@
+/**
+ * Where remote functions and classes are found. `remote()` records the module that
+ * called it (from the call stack) and the definition's place in that module; a worker
+ * that is asked to run it imports that module, whose top-level `remote()` calls then
+ * register the same definitions under the same keys. No separate worker file needed.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FunctionNotFoundError } from '../errors.js';
+import type { FunctionKey } from '../transport/protocol.js';
+
+const definitions = new Map<string, unknown>();
+const ordinals = new Map<string, number>();
+const imports = new Map<string, Promise<unknown>>();
+let importing = 0;
+
+/** True while a worker imports a module to find definitions (driver code must not run then). */
+export function isImportingDefinitions(): boolean {
+  return importing > 0;
+}
+
+const coreDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** Module URL of the first caller outside ray-ts core. */
+export function callerModule(): string {
+  const orig = Error.prepareStackTrace;
+  let frames: NodeJS.CallSite[] = [];
+  try {
+    Error.prepareStackTrace = (_e, cs) => cs;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder);
+    frames = holder.stack ?? [];
+  } finally {
+    Error.prepareStackTrace = orig;
+  }
+  for (const f of frames) {
+    let file = f.getFileName() ?? '';
+    if (!file || file.startsWith('node:')) continue;
+    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+    if (path.startsWith(coreDir)) continue;
+    file = file.startsWith('file:') ? file : pathToFileURL(file).href;
+    return file;
+  }
+  return 'unknown:';
+}
+
+/** Registers a definition made at the caller's module; returns its key. */
+export function registerDefinition(target: unknown, name: string, module = callerModule()): FunctionKey {
+  const n = ordinals.get(module) ?? 0;
+  ordinals.set(module, n + 1);
+  const key = `${n}:${name}`;
+  definitions.set(`${module}#${key}`, target);
+  return { module, key, name };
+}
+
+/** Finds a definition, importing its module first if needed. */
+export async function resolveDefinition<T>(fk: FunctionKey): Promise<T> {
+  const id = `${fk.module}#${fk.key}`;
+  let found = definitions.get(id);
+  if (found !== undefined) return found as T;
+  if (fk.module === 'unknown:') throw new FunctionNotFoundError(fk.name, fk.module, 'the defining module could not be determined');
+  let p = imports.get(fk.module);
+  if (!p) {
+    importing++;
+    p = import(fk.module).finally(() => importing--);
+    imports.set(fk.module, p);
+  }
+  try {
+    await p;
+  } catch (err) {
+    throw new FunctionNotFoundError(fk.name, fk.module, `importing it failed: ${(err as Error)?.message ?? err}`);
+  }
+  found = definitions.get(id);
+  if (found === undefined) {
+    const sameName = [...definitions.keys()].filter((k) => k.startsWith(`${fk.module}#`)).map((k) => k.split('#')[1]);
+    throw new FunctionNotFoundError(fk.name, fk.module, sameName.length ? `the module defines ${sameName.join(', ')} here` : 'the module defined no remote functions when imported');
+  }
+  return found as T;
+}

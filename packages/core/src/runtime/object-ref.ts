@@ -1,0 +1,107 @@
+/**
+ * ObjectRef: a reference to a value in the cluster's object store. Deliberately not
+ * thenable (JavaScript would unwrap a thenable returned from an async function);
+ * values come from `await ray.get(ref)`. Each instance counts as one reference: it is
+ * released when collected, or at once with `release()` / `using`.
+ */
+
+/** Hooks through which refs report their lifetime to the process's runtime. */
+export interface RefTracker {
+  track(ref: ObjectRef<unknown>): void;
+  untrack(ref: ObjectRef<unknown>): void;
+}
+
+let tracker: RefTracker | undefined;
+
+/** Installs the runtime's tracker (called by the runtime). @internal */
+export function setRefTracker(t: RefTracker | undefined): void {
+  tracker = t;
+}
+
+/** A reference to a (possibly not yet computed) value of type `T`. */
+export class ObjectRef<T = unknown> {
+  /** The object's id. */
+  readonly id: string;
+  /** Phantom field carrying the value type. */
+  declare readonly __valueType?: () => T;
+  private released = false;
+
+  /** @internal Refs are made by `.remote()`, `put()` and deserialization. */
+  constructor(id: string) {
+    this.id = id;
+    tracker?.track(this as ObjectRef<unknown>);
+  }
+
+  /** True after {@link ObjectRef.release}. */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  /** Drops this reference now instead of when it is collected; a later `get` of it throws ObjectFreedError. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    tracker?.untrack(this as ObjectRef<unknown>);
+  }
+
+  /** `using ref = ray.put(x)` releases the ref at the end of the block. */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /** `ObjectRef(<id>)`. */
+  toString(): string {
+    return `ObjectRef(${this.id})`;
+  }
+
+  /** Refs print as `ObjectRef(<id>)` in console.log. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** Refs are sent as their id in JSON. */
+  toJSON(): { objectRef: string } {
+    return { objectRef: this.id };
+  }
+}
+
+/**
+ * The refs a streaming remote function yields, one by one, as an async iterator:
+ * `for await (const ref of gen.remote()) console.log(await ray.get(ref))`.
+ */
+export class ObjectRefGenerator<T = unknown> implements AsyncIterable<ObjectRef<T>> {
+  private index = 0;
+  private finished = false;
+
+  /** @internal */
+  constructor(
+    /** Id of the task that yields. */
+    readonly taskId: string,
+    private readonly next: (taskId: string, index: number) => Promise<{ id?: string; done?: boolean }>,
+  ) {}
+
+  /** The next ref, or undefined when the generator is done. */
+  async nextRef(): Promise<ObjectRef<T> | undefined> {
+    if (this.finished) return undefined;
+    const r = await this.next(this.taskId, this.index);
+    if (r.done || !r.id) {
+      this.finished = true;
+      return undefined;
+    }
+    this.index++;
+    return new ObjectRef<T>(r.id);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ObjectRef<T>> {
+    for (;;) {
+      const ref = await this.nextRef();
+      if (!ref) return;
+      yield ref;
+    }
+  }
+
+  /** `ObjectRefGenerator(<task id>)`. */
+  toString(): string {
+    return `ObjectRefGenerator(${this.taskId})`;
+  }
+}

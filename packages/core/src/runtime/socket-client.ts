@@ -1,0 +1,183 @@
+/**
+ * {@link NodeClient} over the node's socket, used by workers (and by drivers that
+ * attach to a running node). Reference and pin updates are batched, and always
+ * sent before any later message, so the node sees them in program order.
+ */
+import { connect } from 'node:net';
+import * as shm from '@ray-ts/native';
+import { Connection, PROTOCOL_VERSION } from '../transport/connection.js';
+import type { ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject } from '../transport/protocol.js';
+import { RaySystemError } from '../errors.js';
+import { deserialize } from '../serialization/index.js';
+import type { NodeClient } from './node-client.js';
+
+type Msg = Record<string, any> & { t: string };
+
+/** Client of a node over its socket. */
+export class SocketClient implements NodeClient {
+  nodeId = '';
+  sessionDir = '';
+  private conn!: Connection;
+  private reqSeq = 0;
+  private readonly pending = new Map<number, { resolve: (m: Msg) => void; reject: (e: Error) => void }>();
+  private refAdds: string[] = [];
+  private refRemoves: string[] = [];
+  private pinAdds: string[] = [];
+  private pinRemoves: string[] = [];
+  private flushScheduled = false;
+
+  private constructor(readonly peerId: string, private readonly onOther: (m: Msg) => void) {}
+
+  /** Connects and completes the hello exchange. */
+  static async connect(path: string, peerId: string, kind: 'worker' | 'driver' | 'cli', onOther: (m: Msg) => void = () => {}): Promise<SocketClient> {
+    const client = new SocketClient(peerId, onOther);
+    const socket = connect(path);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    });
+    let welcome!: (m: Msg) => void;
+    const welcomed = new Promise<Msg>((r) => (welcome = r));
+    client.conn = new Connection(socket, (m) => {
+      if (m.t === 'welcome') welcome(m as Msg);
+      else client.onMessage(m as Msg);
+    }, kind);
+    client.conn.onClose(() => {
+      for (const p of client.pending.values()) p.reject(new RaySystemError('The connection to the node closed.'));
+      client.pending.clear();
+    });
+    client.conn.send({ t: 'hello', version: PROTOCOL_VERSION, kind, id: peerId });
+    const w = await welcomed;
+    client.nodeId = w.nodeId;
+    client.sessionDir = w.sessionDir;
+    return client;
+  }
+
+  /** The underlying connection (workers send their own messages on it). */
+  get connection(): Connection {
+    return this.conn;
+  }
+
+  /** Sends a message after any batched reference updates. */
+  send(msg: Msg): void {
+    this.flushRefs();
+    this.conn.send(msg);
+  }
+
+  submitTask(spec: TaskSpec): void {
+    this.send({ t: 'submit', spec });
+  }
+  submitActorTask(spec: TaskSpec): void {
+    this.send({ t: 'actorTask', spec });
+  }
+  createActor(spec: ActorSpec): void {
+    this.send({ t: 'createActor', spec });
+  }
+  async get(ids: string[], timeoutMs: number | undefined, blocking: boolean): Promise<WireObject[]> {
+    const r = await this.request({ t: 'get', ids, timeoutMs: timeoutMs ?? null, blocking });
+    if (r.err) throw deserialize((r.err as WireObject).d!) as Error;
+    return r.objs as WireObject[];
+  }
+  async wait(ids: string[], numReturns: number, timeoutMs: number | undefined, blocking: boolean): Promise<string[]> {
+    const r = await this.request({ t: 'wait', ids, numReturns, timeoutMs: timeoutMs ?? null, blocking });
+    return r.ready as string[];
+  }
+  put(id: string, obj: WireObject, contained: string[]): void {
+    this.send({ t: 'put', id, obj, contained });
+  }
+  allocate(objectId: string, size: number): { name: string; view: Uint8Array } {
+    const name = `rts-${this.nodeId}-${objectId}`;
+    return { name, view: new Uint8Array(shm.createSegment(name, size, false)) };
+  }
+  addRef(id: string): void {
+    this.refAdds.push(id);
+    this.scheduleFlush();
+  }
+  removeRef(id: string): void {
+    this.refRemoves.push(id);
+    this.scheduleFlush();
+  }
+  pin(segment: string): void {
+    this.pinAdds.push(segment);
+    this.scheduleFlush();
+  }
+  unpin(segment: string): void {
+    this.pinRemoves.push(segment);
+    this.scheduleFlush();
+  }
+  async genNext(taskId: string, index: number): Promise<{ id?: string; done?: boolean }> {
+    const r = await this.request({ t: 'genNext', taskId, index });
+    return { id: r.id as string | undefined, done: r.done as boolean | undefined };
+  }
+  cancel(objectId: string, force: boolean, recursive: boolean): void {
+    this.send({ t: 'cancel', id: objectId, force, recursive });
+  }
+  kill(actorId: string, noRestart: boolean): void {
+    this.send({ t: 'kill', actorId, noRestart });
+  }
+  async getActor(namespace: string, name: string): Promise<ActorInfo | undefined> {
+    const r = await this.request({ t: 'getActor', namespace, name });
+    return (r.actor as ActorInfo | null) ?? undefined;
+  }
+  async resources(): Promise<{ total: ResourceMap; available: ResourceMap }> {
+    const r = await this.request({ t: 'resources' });
+    return { total: r.total as ResourceMap, available: r.available as ResourceMap };
+  }
+  async status(): Promise<StatusReport> {
+    const r = await this.request({ t: 'status' });
+    return r.status as StatusReport;
+  }
+  free(ids: string[]): void {
+    this.send({ t: 'free', ids });
+  }
+  close(): void {
+    this.flushRefs();
+    this.conn.close();
+  }
+
+  /** Keeps (or stops keeping) the process alive for this connection. */
+  setRef(ref: boolean): void {
+    if (ref) this.conn.socket.ref();
+    else this.conn.socket.unref();
+  }
+
+  private request(msg: Msg): Promise<Msg> {
+    const req = ++this.reqSeq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.send({ ...msg, req });
+    });
+  }
+
+  private onMessage(m: Msg): void {
+    if (m.t === 'r') {
+      const p = this.pending.get(m.req as number);
+      if (p) {
+        this.pending.delete(m.req as number);
+        p.resolve(m);
+      }
+      return;
+    }
+    this.onOther(m);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => this.flushRefs());
+  }
+
+  private flushRefs(): void {
+    this.flushScheduled = false;
+    if (this.refAdds.length || this.refRemoves.length) {
+      this.conn.send({ t: 'refs', add: this.refAdds, remove: this.refRemoves });
+      this.refAdds = [];
+      this.refRemoves = [];
+    }
+    if (this.pinAdds.length || this.pinRemoves.length) {
+      this.conn.send({ t: 'pins', add: this.pinAdds, remove: this.pinRemoves });
+      this.pinAdds = [];
+      this.pinRemoves = [];
+    }
+  }
+}
