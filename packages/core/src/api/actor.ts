@@ -62,6 +62,18 @@ export function methodNamesOf(cls: AnyClass): string[] {
   return [...names];
 }
 
+/** Names of generator methods (their calls stream refs). */
+export function generatorMethodsOf(cls: AnyClass): string[] {
+  const out: string[] = [];
+  for (let p = cls.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const k of Object.getOwnPropertyNames(p)) {
+      const n = Object.getOwnPropertyDescriptor(p, k)?.value?.constructor?.name;
+      if (n === 'AsyncGeneratorFunction' || n === 'GeneratorFunction') out.push(k);
+    }
+  }
+  return out;
+}
+
 /** True when the class has an async method (an async actor: calls run concurrently). */
 export function hasAsyncMethods(cls: AnyClass): boolean {
   for (let p = cls.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
@@ -78,6 +90,8 @@ interface HandleData {
   actorId: string;
   cls: FunctionKey;
   methods: string[];
+  /** Methods that are generators (their calls stream by default). */
+  streaming?: string[];
   name?: string;
 }
 
@@ -102,6 +116,7 @@ export class ActorHandleBase {
 /** Builds a handle from its data (also used when a handle is deserialized). */
 export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
   const methods = new Set(data.methods);
+  const streaming = new Set(data.streaming ?? []);
   const target = new ActorHandleBase(data) as unknown as Record<string | symbol, unknown>;
   const stubs = new Map<string, unknown>();
   const makeMethod = (method: string, numReturns = 1, name?: string): unknown => ({
@@ -128,7 +143,7 @@ export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
       if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;
       let stub = stubs.get(prop);
       if (!stub) {
-        if (methods.has(prop)) stub = makeMethod(prop);
+        if (methods.has(prop)) stub = makeMethod(prop, streaming.has(prop) ? -1 : 1);
         else {
           const fail = () => {
             throw new TypeError(`Actor class ${data.cls.name} has no method '${prop}'. Its methods are: ${[...methods].join(', ') || '(none)'}.`);
@@ -169,11 +184,11 @@ class ActorClassImpl<C extends AnyClass> {
         actorId, cls: this.key, name: o.name, namespace: o.namespace ?? st.namespace, detached: o.detached,
         getIfExists: o.getIfExists, maxRestarts: o.maxRestarts, maxTaskRetries: o.maxTaskRetries,
         maxConcurrency: o.maxConcurrency ?? (this.isAsync ? 1000 : 1), resources: o.resources,
-        runtimeEnv: o.runtimeEnv, strategy: o.strategy, methods: this.methods,
+        runtimeEnv: o.runtimeEnv, strategy: o.strategy, methods: this.methods, streaming: generatorMethodsOf(this.cls),
       },
       args,
     );
-    return makeActorHandle({ actorId, cls: this.key, methods: this.methods, name: o.name });
+    return makeActorHandle({ actorId, cls: this.key, methods: this.methods, streaming: generatorMethodsOf(this.cls), name: o.name });
   }
 
   options(o: ActorOptions): unknown {
@@ -198,7 +213,7 @@ registerExtension<ActorHandleBase>({
   cls: ActorHandleBase,
   encode(h) {
     const d = handleData(h)!;
-    return { actorId: d.actorId, cls: d.cls, methods: d.methods, name: d.name };
+    return { actorId: d.actorId, cls: d.cls, methods: d.methods, streaming: d.streaming, name: d.name };
   },
   decode(data: HandleData) {
     return makeActorHandle(data) as unknown as ActorHandleBase;

@@ -221,7 +221,7 @@ export async function getActor<T = any>(name: string, options: { namespace?: str
   const ns = options.namespace ?? st.namespace;
   const a = await st.core.client.getActor(ns, name);
   if (!a) throw new ActorNotFoundError(name, ns);
-  return makeActorHandle<T>({ actorId: a.actorId, cls: a.cls, methods: a.methods, name: a.name });
+  return makeActorHandle<T>({ actorId: a.actorId, cls: a.cls, methods: a.methods, streaming: a.streaming, name: a.name });
 }
 
 /** Resources free now, by name. */

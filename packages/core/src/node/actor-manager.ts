@@ -177,9 +177,10 @@ export class ActorManager {
 
   /** A method call finished. */
   onDone(w: WorkerHandle, taskId: string, returns: WireObject[] | undefined, contained: string[][] | undefined, error: WireObject | undefined): void {
-    const a = w.owner as ActorRecord | undefined;
-    const rec = a?.inFlight.get(taskId);
-    if (!a || !rec) return;
+    if (w.ownerKind !== 'actor') return;
+    const a = w.owner as ActorRecord;
+    const rec = a.inFlight.get(taskId);
+    if (!rec) return;
     a.inFlight.delete(taskId);
     if (rec.cancelled) this.fail(rec, new TaskCancelledError(rec.spec.name));
     else if (error) {
@@ -197,8 +198,8 @@ export class ActorManager {
 
   /** The actor's worker died: retry or fail its calls, restart or bury it. */
   onWorkerExit(w: WorkerHandle, info: string): void {
-    const a = w.owner as ActorRecord | undefined;
-    if (!a || !('spec' in a) || !('queue' in a)) return;
+    if (w.ownerKind !== 'actor') return;
+    const a = w.owner as ActorRecord;
     a.worker = undefined;
     if (a.grant) {
       this.host.resources.release(a.grant);
@@ -245,7 +246,7 @@ export class ActorManager {
 
   private info(a: ActorRecord): ActorInfo {
     const { spec } = a;
-    return { actorId: spec.actorId, name: spec.name, namespace: spec.namespace, cls: spec.cls, methods: spec.methods, state: a.state };
+    return { actorId: spec.actorId, name: spec.name, namespace: spec.namespace, cls: spec.cls, methods: spec.methods, streaming: spec.streaming, state: a.state };
   }
 
   private place(a: ActorRecord): void {
@@ -284,6 +285,7 @@ export class ActorManager {
     a.worker = w;
     w.state = 'actor';
     w.owner = a;
+    w.ownerKind = 'actor';
     w.conn!.send({ t: 'actorInit', spec: a.spec, args, restarted: a.numRestarts > 0, gpuIds: a.grant.gpuIds });
   }
 

@@ -121,7 +121,7 @@ export class NodeMessageRouter {
         if (!w) return;
         const args = [m.taskId, m.returns, m.contained, m.error, m.errorName, m.us ?? 0] as const;
         for (const r of (m.returns ?? []) as WireObject[]) if (r?.s) node.segments.adopt(r.s, r.n);
-        if (w.state === 'actor') node.actors.onDone(w, args[0], args[1], args[2], args[3]);
+        if (w.ownerKind === 'actor') node.actors.onDone(w, args[0], args[1], args[2], args[3]);
         else node.scheduler.onDone(w, ...args);
         return;
       }

@@ -106,9 +106,10 @@ export class Scheduler {
 
   /** A worker reports a finished task. */
   onDone(w: WorkerHandle, taskId: string, returns: WireObject[] | undefined, contained: string[][] | undefined, error: WireObject | undefined, errorName: string | undefined, durationUs: number): void {
-    const lease = w.owner as Lease | undefined;
-    const rec = lease?.inFlight.get(taskId);
-    if (!lease || !rec) return;
+    if (w.ownerKind !== 'lease') return;
+    const lease = w.owner as Lease;
+    const rec = lease.inFlight.get(taskId);
+    if (!rec) return;
     lease.inFlight.delete(taskId);
     const cls = this.classes.get(lease.classKey);
     if (cls) cls.avgUs = cls.avgUs === 0 ? durationUs : cls.avgUs * 0.8 + durationUs * 0.2;
@@ -136,8 +137,8 @@ export class Scheduler {
 
   /** A blocked worker hands back tasks it had not started: queue them again, in front. */
   unqueue(w: WorkerHandle, taskIds: string[]): void {
-    const lease = w.owner as Lease | undefined;
-    if (!lease || !('inFlight' in lease)) return;
+    if (w.ownerKind !== 'lease') return;
+    const lease = w.owner as Lease;
     const back: TaskRecord[] = [];
     for (const id of taskIds) {
       const rec = lease.inFlight.get(id);
@@ -154,8 +155,8 @@ export class Scheduler {
 
   /** A worker died: retry or fail what it was running, and give its resources back. */
   onWorkerExit(w: WorkerHandle, info: string): void {
-    const lease = w.owner as Lease | undefined;
-    if (!lease || !('inFlight' in lease)) return;
+    if (w.ownerKind !== 'lease') return;
+    const lease = w.owner as Lease;
     for (const rec of lease.inFlight.values()) {
       rec.worker = undefined;
       if (rec.cancelled) this.fail(rec, new TaskCancelledError(rec.spec.name));
@@ -170,8 +171,9 @@ export class Scheduler {
 
   /** The worker running a task blocks in get/wait: lend its CPU so nested tasks can run. */
   onBlocked(w: WorkerHandle): void {
-    const lease = w.owner as Lease | undefined;
-    if (!lease || !('inFlight' in lease) || (lease as LeaseX).lent) return;
+    if (w.ownerKind !== 'lease') return;
+    const lease = w.owner as LeaseX;
+    if (lease.lent) return;
     (lease as LeaseX).lent = cpuOnly(lease.grant.resources);
     this.host.resources.lend((lease as LeaseX).lent!);
     this.scheduleDispatch();
@@ -179,8 +181,9 @@ export class Scheduler {
 
   /** The worker is running again: take the lent CPU back. */
   onUnblocked(w: WorkerHandle): void {
-    const lease = w.owner as LeaseX | undefined;
-    if (!lease?.lent) return;
+    if (w.ownerKind !== 'lease') return;
+    const lease = w.owner as LeaseX;
+    if (!lease.lent) return;
     this.host.resources.reclaim(lease.lent);
     lease.lent = undefined;
   }
@@ -227,6 +230,7 @@ export class Scheduler {
         const lease: LeaseX = { worker: w, grant: resources.acquire(need), classKey: key, inFlight: new Map() };
         w.state = 'leased';
         w.owner = lease;
+        w.ownerKind = 'lease';
         cls.leases.add(lease);
         while (lease.inFlight.size < depth && cls.queue.length) this.send(lease, cls.queue.shift()!);
       }

@@ -23,8 +23,10 @@ export interface WorkerHandle {
   conn?: Connection;
   state: WorkerState;
   idleSince: number;
-  /** Set by the scheduler or actor manager that uses the worker. */
+  /** Set by the scheduler (a lease) or the actor manager (an actor) that uses the worker. */
   owner?: unknown;
+  /** Which of the two owns it. */
+  ownerKind?: 'lease' | 'actor';
 }
 
 /** Key of a runtime environment (workers are reused only within one). */
@@ -98,6 +100,7 @@ export class WorkerPool {
     if (w.state === 'dead') return;
     w.state = 'idle';
     w.owner = undefined;
+    w.ownerKind = undefined;
     w.idleSince = Date.now();
     const list = this.idle.get(w.envKey) ?? [];
     list.push(w);

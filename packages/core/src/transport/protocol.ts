@@ -87,6 +87,8 @@ export interface ActorSpec {
   runtimeEnv?: RuntimeEnvWire;
   strategy: SchedulingStrategyWire;
   methods: string[];
+  /** Generator methods (calls stream). */
+  streaming?: string[];
   callerId: string;
 }
 
@@ -97,6 +99,7 @@ export interface ActorInfo {
   namespace: string;
   cls: FunctionKey;
   methods: string[];
+  streaming?: string[];
   state: 'PENDING' | 'ALIVE' | 'RESTARTING' | 'DEAD';
 }
 
