@@ -5,7 +5,7 @@
  * already faulted in. A segment is reused only when no process still maps it
  * (processes pin the segments they map for reading until their views are collected).
  */
-import * as shm from '@ray-ts/native';
+import shm from '@ray-ts/native';
 
 interface Segment {
   name: string;

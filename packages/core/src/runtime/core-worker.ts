@@ -4,11 +4,11 @@
  * and builds the task and actor specs it submits to its node.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as shm from '@ray-ts/native';
+import shm from '@ray-ts/native';
 import { config } from '../config.js';
 import { newId, returnId } from '../ids.js';
 import { ObjectFreedError, SerializationError } from '../errors.js';
-import { encode, writeTo, deserialize, registerExtension } from '../serialization/index.js';
+import { encode, writeTo, deserialize, registerExtension, type Encoded } from '../serialization/index.js';
 import type { ActorSpec, ArgWire, FunctionKey, RuntimeEnvWire, SchedulingStrategyWire, TaskSpec, WireObject } from '../transport/protocol.js';
 import type { NodeClient } from './node-client.js';
 import { ObjectRef, ObjectRefGenerator, setRefTracker } from './object-ref.js';
@@ -85,7 +85,11 @@ export class CoreWorker {
 
   /** Serializes a value for object `id`: inline when small, else into shared memory. */
   toWire(value: unknown, id: string): { obj: WireObject; contained: string[] } {
-    const enc = encode(value);
+    return this.layOut(encode(value), id);
+  }
+
+  /** Writes an encoded value for object `id`: inline when small, else into shared memory. */
+  layOut(enc: Encoded, id: string): { obj: WireObject; contained: string[] } {
     if (enc.size <= config.maxInlineBytes) {
       const d = new Uint8Array(enc.size);
       writeTo(enc, d);
@@ -107,9 +111,10 @@ export class CoreWorker {
   /** Stores a value and returns its ref. */
   put<T>(value: T): ObjectRef<T> {
     if (value instanceof ObjectRef) throw new TypeError('put() of an ObjectRef is not allowed: pass the ref itself, or put the value.');
+    const enc = encode(value); // first: a value that cannot be stored leaves nothing behind
     const id = newId('p');
     const ref = new ObjectRef<T>(id);
-    const { obj, contained } = this.toWire(value, id);
+    const { obj, contained } = this.layOut(enc, id);
     this.client.put(id, obj, contained);
     return ref;
   }
@@ -201,6 +206,7 @@ export class CoreWorker {
       try {
         enc = encode(a);
       } catch (err) {
+        for (const t of temps) t.release();
         if (err instanceof SerializationError) {
           throw new SerializationError(`Argument ${i} cannot be sent to a worker: ${err.message}`, { cause: err });
         }

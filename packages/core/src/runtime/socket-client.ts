@@ -4,7 +4,7 @@
  * sent before any later message, so the node sees them in program order.
  */
 import { connect } from 'node:net';
-import * as shm from '@ray-ts/native';
+import shm from '@ray-ts/native';
 import { Connection, PROTOCOL_VERSION } from '../transport/connection.js';
 import type { ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject } from '../transport/protocol.js';
 import { RaySystemError } from '../errors.js';

@@ -1,0 +1,30 @@
+import * as ray from '@ray-ts/core';
+import * as d from '../core/defs.js';
+await ray.init();
+let t = performance.now();
+console.log(await ray.get(d.smallValue.remote()), performance.now() - t);
+for (let k = 0; k < 5; k++) {
+  t = performance.now();
+  await ray.get(Array.from({ length: 1000 }, () => d.smallValue.remote()));
+  console.log('1000 tasks', performance.now() - t);
+}
+t = performance.now();
+for (let i = 0; i < 500; i++) await ray.get(d.smallValue.remote());
+console.log('500 sync', performance.now() - t);
+const a = d.RemoteActor.remote();
+t = performance.now();
+for (let i = 0; i < 500; i++) await ray.get(a.smallValue.remote());
+console.log('500 actor sync', performance.now() - t);
+t = performance.now();
+await ray.get(Array.from({ length: 1000 }, () => a.smallValue.remote()));
+console.log('1000 actor async', performance.now() - t);
+t = performance.now();
+await ray.get(a.smallValueBatch.remote(1000));
+console.log('actor batch 1000', performance.now() - t);
+const arr = new Float64Array(128 * 1024 * 1024);
+arr[arr.length - 1] = 7;
+t = performance.now();
+const r = ray.put(arr);
+console.log('put 1GB', performance.now() - t);
+for (let i = 0; i < 3; i++) console.log(await ray.get(d.timeNestedGet.remote({ ref: r })));
+ray.shutdown();
