@@ -3,17 +3,17 @@
  * the top of Ray's `python/ray/_private/ray_perf.py`. Worker processes import this
  * module to find them, so it holds definitions only: no driver code runs on import.
  *
- * Ray's small value is `b"ok"`; ours is the string `'ok'`, the nearest small value.
+ * Ray's small value is `b"ok"`; ours is the number 0, what the piscina peer's no-op
+ * returns too (the task body is the very same function, `noop-task.mjs`).
  */
 import * as ray from '@ray-ts/core';
+import noop from './noop-task.mjs';
 
-/** The small value every no-op task and call returns. */
-export const OK = 'ok';
+/** The small value every no-op call returns. */
+export const SMALL = 0;
 
 /** A no-op task: `small_value`. */
-export const smallValue = ray.remote(function smallValue() {
-  return OK;
-});
+export const smallValue = ray.remote(noop);
 
 /** Returns 10k refs of `put(1)`: `create_object_containing_ref`. */
 export const createObjectContainingRef = ray.remote(function createObjectContainingRef(n: number) {
@@ -47,18 +47,18 @@ export const timeNestedGet = ray.remote(async function timeNestedGet(holder: { r
 /** A sync actor (`Actor` of ray_perf.py). Its one async method is why it is declared with maxConcurrency 1. */
 export class Actor {
   /** `small_value`. */
-  smallValue(): string {
-    return OK;
+  smallValue(): number {
+    return SMALL;
   }
 
   /** `small_value_arg`. */
-  smallValueArg(_x: unknown): string {
-    return OK;
+  smallValueArg(_x: unknown): number {
+    return SMALL;
   }
 
   /** `small_value_batch`: submits `n` no-op tasks and gets them. */
   async smallValueBatch(n: number): Promise<number> {
-    const refs: ray.ObjectRef<string>[] = [];
+    const refs: ray.ObjectRef<number>[] = [];
     for (let i = 0; i < n; i++) refs.push(smallValue.remote());
     await ray.get(refs);
     return 0;
@@ -74,13 +74,13 @@ export const RemoteActor = ray.remote(Actor, { maxConcurrency: 1 });
 /** An async actor (`AsyncActor` of ray_perf.py), default maxConcurrency (1000, as Ray). */
 export class AsyncActor {
   /** `small_value`. */
-  async smallValue(): Promise<string> {
-    return OK;
+  async smallValue(): Promise<number> {
+    return SMALL;
   }
 
   /** `small_value_with_arg`. */
-  async smallValueWithArg(_x: number): Promise<string> {
-    return OK;
+  async smallValueWithArg(_x: number): Promise<number> {
+    return SMALL;
   }
 }
 
@@ -98,7 +98,7 @@ export class Client {
 
   /** `small_value_batch`: n calls of `smallValue` on each server. */
   async smallValueBatch(n: number): Promise<number> {
-    const refs: ray.ObjectRef<string>[] = [];
+    const refs: ray.ObjectRef<number>[] = [];
     for (const s of this.servers) for (let i = 0; i < n; i++) refs.push(s.smallValue.remote());
     await ray.get(refs);
     return refs.length;
@@ -107,7 +107,7 @@ export class Client {
   /** `small_value_batch_arg`: n calls of `smallValueArg(ref of put(0))` on each server. */
   async smallValueBatchArg(n: number): Promise<number> {
     const x = ray.put(0);
-    const refs: ray.ObjectRef<string>[] = [];
+    const refs: ray.ObjectRef<number>[] = [];
     for (const s of this.servers as ray.ActorHandle<Actor>[]) for (let i = 0; i < n; i++) refs.push(s.smallValueArg.remote(x));
     await ray.get(refs);
     x.release();
@@ -120,7 +120,7 @@ export const RemoteClient = ray.remote(Client, { maxConcurrency: 1 });
 
 /** `work` / `async_actor_work`: n calls round-robin over the given actors, then get them all. */
 export const callActorsRoundRobin = ray.remote(async function callActorsRoundRobin(actors: ray.ActorHandle<Actor | AsyncActor>[], n: number) {
-  const refs: ray.ObjectRef<string>[] = [];
+  const refs: ray.ObjectRef<number>[] = [];
   for (let i = 0; i < n; i++) refs.push(actors[i % actors.length]!.smallValue.remote());
   await ray.get(refs);
   return n;

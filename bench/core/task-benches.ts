@@ -7,8 +7,8 @@ import type { BenchCase, BenchContext } from './bench-case.js';
 import { RemoteActor, smallValue } from './defs.js';
 
 /** Submits `n` no-op tasks. */
-function submitNoops(n: number): ray.ObjectRef<string>[] {
-  const refs: ray.ObjectRef<string>[] = [];
+function submitNoops(n: number): ray.ObjectRef<number>[] {
+  const refs: ray.ObjectRef<number>[] = [];
   for (let i = 0; i < n; i++) refs.push(smallValue.remote());
   return refs;
 }

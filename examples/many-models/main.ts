@@ -22,7 +22,7 @@ export interface RunSize {
 }
 
 /** The default run: tens of seconds sequentially on 2 cores. */
-export const FULL: RunSize = { samples: 800, treeStep: 5, models: 20 };
+export const FULL: RunSize = { samples: 600, treeStep: 5, models: 20 };
 /** The test run: a few seconds. */
 export const SMALL: RunSize = { samples: 200, treeStep: 1, models: 20 };
 

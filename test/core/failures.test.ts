@@ -91,3 +91,24 @@ test('node affinity to this node runs; to an unknown node (hard) fails with Infe
   );
   assert.equal(await ray.get(defs.square.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: 'no-such-node', soft: true } }).remote(3)), 9);
 });
+
+test('a task that runs out of memory crashes only its worker: WorkerCrashedError', async () => {
+  const small = { runtimeEnv: { envVars: { NODE_OPTIONS: '--max-old-space-size=48' } } };
+  await assert.rejects(ray.get(defs.exhaustHeap.options(small).remote(), { timeout: 60_000 }), ray.WorkerCrashedError);
+  assert.equal(await ray.get(defs.square.remote(6)), 36);
+});
+
+test('a native crash (abort) crashes only its worker: WorkerCrashedError', async () => {
+  await assert.rejects(ray.get(defs.abortNow.remote(), { timeout: 30_000 }), (e: unknown) => e instanceof ray.WorkerCrashedError && /SIGABRT/.test(e.message));
+  assert.equal(await ray.get(defs.square.remote(7)), 49);
+});
+
+test('an object whose shared memory vanished raises ObjectLostError', async () => {
+  const { unlinkSync, readdirSync } = await import('node:fs');
+  const before = new Set(readdirSync('/dev/shm'));
+  const ref = ray.put(new Uint8Array(1 << 20));
+  const seg = readdirSync('/dev/shm').find((f) => f.startsWith('rts-') && !before.has(f));
+  assert.ok(seg, 'a new segment');
+  unlinkSync(`/dev/shm/${seg}`);
+  await assert.rejects(ray.get(ref), ray.ObjectLostError);
+});

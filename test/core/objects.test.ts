@@ -107,3 +107,14 @@ test('a task result holding 10k refs', async () => {
   assert.equal(refs.length, 10_000);
   assert.equal(await ray.get(refs[9999]!), 9999);
 });
+
+test('Arrow tables travel through the store (IPC, zero-copy columns)', async () => {
+  const { tableFromArrays } = await import('apache-arrow');
+  const n = 200_000;
+  const t = tableFromArrays({ x: Float64Array.from({ length: n }, (_, i) => i), y: Int32Array.from({ length: n }, () => 2) });
+  const ref = ray.put(t);
+  const back = (await ray.get(ref)) as typeof t;
+  assert.equal(back.numRows, n);
+  assert.equal(back.getChild('x')!.get(12345), 12345);
+  assert.deepEqual(await ray.get(defs.sumColumn.remote(ref, 'y')), { sum: 2 * n, rows: n });
+});

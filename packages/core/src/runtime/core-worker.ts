@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import shm from '@ray-ts/native';
 import { config } from '../config.js';
 import { newId, returnId } from '../ids.js';
-import { ObjectFreedError, SerializationError } from '../errors.js';
+import { ObjectFreedError, ObjectLostError, SerializationError } from '../errors.js';
 import { encode, writeTo, deserialize, registerExtension, type Encoded } from '../serialization/index.js';
 import type { ActorSpec, ArgWire, FunctionKey, RuntimeEnvWire, SchedulingStrategyWire, TaskSpec, WireObject } from '../transport/protocol.js';
 import type { NodeClient } from './node-client.js';
@@ -101,8 +101,14 @@ export class CoreWorker {
   }
 
   /** Deserializes a stored value; an error object is thrown. */
-  fromWire(obj: WireObject): unknown {
-    const bytes = obj.s ? this.segments.view(obj.s, obj.n) : obj.d!;
+  fromWire(obj: WireObject, id = '?'): unknown {
+    let bytes: Uint8Array;
+    try {
+      bytes = obj.s ? this.segments.view(obj.s, obj.n) : obj.d!;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') throw new ObjectLostError(id, 'its shared-memory segment is gone');
+      throw err;
+    }
     const value = deserialize(bytes);
     if (obj.e) throw value;
     return value;
@@ -124,7 +130,7 @@ export class CoreWorker {
     const blocking = this.inTask();
     if (blocking) this.onBlock?.();
     const objs = await this.during(this.client.get(ids, timeoutMs, blocking));
-    return objs.map((o) => this.fromWire(o));
+    return objs.map((o, i) => this.fromWire(o, ids[i]));
   }
 
   /** Ids ready among `ids` once `numReturns` are, or the timeout passes. */
