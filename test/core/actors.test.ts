@@ -114,3 +114,27 @@ test('actor resources are held for its lifetime and freed when it dies', async (
   for (let i = 0; i < 50 && (await ray.availableResources()).CPU !== 2; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal((await ray.availableResources()).CPU, 2);
 });
+
+test('an actor whose handles are all gone stops after its queued calls (unless detached)', async () => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { currentState } = await import('../../packages/core/src/api/state.js');
+  const alive = () => currentState()!.node!.status().actors.alive;
+  const before = alive();
+  let last: ray.ObjectRef<number> | undefined;
+  (() => {
+    const c = defs.RemoteCounter.remote();
+    for (let i = 0; i < 5; i++) last = c.inc.remote();
+  })();
+  const kept = defs.RemoteCounter.options({ name: 'kept', lifetime: 'detached' }).remote();
+  await ray.get(kept.inc.remote());
+  assert.equal(await ray.get(last!), 5, 'queued calls finish');
+  for (let i = 0; i < 50 && alive() > before + 1; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(alive(), before + 1, 'the unreferenced actor stopped, the detached one lives');
+  ray.kill(kept);
+});

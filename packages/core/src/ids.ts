@@ -23,6 +23,9 @@ export function streamItemId(taskId: string, index: number): string {
   return `${taskId}~${index}`;
 }
 
+/** Reference ids that stand for an actor handle (`ah:<actorId>`), counted like object refs. */
+export const ACTOR_HANDLE_PREFIX = 'ah:';
+
 /** The random prefix of this process's ids. */
 export function processIdPrefix(): string {
   return processPrefix;

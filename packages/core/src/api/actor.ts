@@ -3,7 +3,8 @@
  * actor in a worker process of its own and returns an ActorHandle at once. Methods are
  * called as `handle.method.remote(...args)`. Handles can be passed to tasks and actors.
  */
-import { newId } from '../ids.js';
+import { ACTOR_HANDLE_PREFIX, newId } from '../ids.js';
+import { trackHolder } from '../runtime/object-ref.js';
 import { registerDefinition } from '../runtime/function-registry.js';
 import { ACTOR_HANDLE_TAG } from '../runtime/core-worker.js';
 import { registerExtension } from '../serialization/index.js';
@@ -137,7 +138,7 @@ export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
       return makeMethod(method, r.numReturns, r.name);
     },
   });
-  return new Proxy(target, {
+  const handle = new Proxy(target, {
     get(t, prop) {
       if (prop in t) return t[prop];
       if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;
@@ -158,6 +159,8 @@ export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
       return prop in t || (typeof prop === 'string' && methods.has(prop));
     },
   }) as unknown as ActorHandle<T>;
+  trackHolder(handle, `${ACTOR_HANDLE_PREFIX}${data.actorId}`);
+  return handle;
 }
 
 /** The data behind a handle, or undefined for other values. */

@@ -26,6 +26,10 @@ interface ActorRecord {
   /** Constructor error, when the actor died in its constructor. */
   initError?: WireObject;
   noRestart?: boolean;
+  /** Live handles to the actor across all processes. */
+  handles: number;
+  /** All handles are gone: stop once the queued calls are done. */
+  orphaned?: boolean;
 }
 
 /** What the actor manager needs from its node. */
@@ -49,6 +53,8 @@ export class ActorManager {
   private readonly aliases = new Map<string, string>();
   private readonly names = new Map<string, string>();
   private readonly pendingPlacement: ActorRecord[] = [];
+  /** Handle counts that arrived before their actor's creation (or for aliases). */
+  private readonly earlyHandles = new Map<string, number>();
 
   constructor(private readonly host: ActorHost) {}
 
@@ -70,7 +76,9 @@ export class ActorManager {
     }
     const rec: ActorRecord = {
       spec, state: 'PENDING', restartsLeft: spec.maxRestarts, numRestarts: 0, queue: [], inFlight: new Map(),
+      handles: this.earlyHandles.get(spec.actorId) ?? 0,
     };
+    this.earlyHandles.delete(spec.actorId);
     this.actors.set(spec.actorId, rec);
     for (const id of spec.argRefs) this.host.objects.addRef(id);
     const deps = spec.args.filter((a): a is { r: string } => 'r' in a).map((a) => a.r);
@@ -111,6 +119,30 @@ export class ActorManager {
     actor.queue.push(rec);
     this.flush(actor);
     return rec;
+  }
+
+  /**
+   * Counts handles. When the last handle of a non-detached actor goes, the actor
+   * finishes the calls it has and then stops (Ray's actor lifetime).
+   */
+  handleRefs(actorId: string, delta: number): void {
+    const a = this.lookup(actorId);
+    if (!a) {
+      this.earlyHandles.set(actorId, (this.earlyHandles.get(actorId) ?? 0) + delta);
+      return;
+    }
+    a.handles += delta;
+    if (a.handles <= 0 && !a.spec.detached && a.state !== 'DEAD') {
+      a.orphaned = true;
+      this.stopIfIdle(a);
+    }
+  }
+
+  private stopIfIdle(a: ActorRecord): void {
+    if (!a.orphaned || a.handles > 0 || a.queue.length || a.inFlight.size) return;
+    a.noRestart = true;
+    if (a.worker) this.host.pool.kill(a.worker, false);
+    else this.die(a, 'all its handles went out of scope');
   }
 
   /** Finds an actor by name. */
@@ -194,6 +226,7 @@ export class ActorManager {
       }
       this.finish(rec);
     }
+    this.stopIfIdle(a);
   }
 
   /** The actor's worker died: retry or fail its calls, restart or bury it. */
@@ -225,7 +258,9 @@ export class ActorManager {
       a.state = 'RESTARTING';
       this.place(a);
     } else {
-      this.die(a, a.initError ? 'its constructor threw' : a.noRestart ? 'killed by kill()' : `its worker died (${info}) and maxRestarts ran out`);
+      const why = a.initError ? 'its constructor threw' : a.orphaned ? 'all its handles went out of scope'
+        : a.noRestart ? 'killed by kill()' : `its worker died (${info}) and maxRestarts ran out`;
+      this.die(a, why);
     }
   }
 

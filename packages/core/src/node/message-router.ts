@@ -79,7 +79,7 @@ export class NodeMessageRouter {
   private drop(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     if (peer.worker) this.byWorker.delete(peer.worker.id);
-    for (const [id, n] of peer.refs) this.node.objects.removeRef(id, n);
+    for (const [id, n] of peer.refs) this.node.removeRef(id, n);
     peer.refs.clear();
     this.node.segments.dropHolder(peer.id);
   }
@@ -90,14 +90,14 @@ export class NodeMessageRouter {
       case 'refs':
         for (const id of m.add as string[]) {
           peer.refs.set(id, (peer.refs.get(id) ?? 0) + 1);
-          node.objects.addRef(id);
+          node.addRef(id);
         }
         for (const id of m.remove as string[]) {
           const n = peer.refs.get(id);
           if (!n) continue;
           if (n === 1) peer.refs.delete(id);
           else peer.refs.set(id, n - 1);
-          node.objects.removeRef(id);
+          node.removeRef(id);
         }
         return;
       case 'pins':

@@ -12,7 +12,7 @@ import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
 } from '../transport/protocol.js';
 import { GetTimeoutError, ObjectFreedError, ObjectLostError } from '../errors.js';
-import { streamItemId, newId } from '../ids.js';
+import { streamItemId, newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
 import { SegmentStore } from './segment-store.js';
 import { NodeResources } from './resources.js';
@@ -123,6 +123,18 @@ export class NodeManager {
   }
 
   // ---- operations shared by the in-process client and the socket router ----
+
+  /** Adds a reference held by a process: to an object, or (`ah:<actorId>`) to an actor handle. */
+  addRef(id: string, n = 1): void {
+    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actors.handleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), n);
+    else this.objects.addRef(id, n);
+  }
+
+  /** Drops a reference added with {@link NodeManager.addRef}. */
+  removeRef(id: string, n = 1): void {
+    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actors.handleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), -n);
+    else this.objects.removeRef(id, n);
+  }
 
   /** Submits a task. */
   submitTask(spec: TaskSpec): void {

@@ -67,6 +67,10 @@ export class CoreWorker {
       untrack: (ref) => {
         if (this.finalizer.unregister(ref)) this.decrement(ref.id);
       },
+      trackHolder: (holder, id) => {
+        this.increment(id);
+        this.finalizer.register(holder, id);
+      },
     });
   }
 

@@ -40,10 +40,10 @@ export class LocalClient implements NodeClient {
     return this.node.allocate(size);
   }
   addRef(id: string): void {
-    this.node.objects.addRef(id);
+    this.node.addRef(id);
   }
   removeRef(id: string): void {
-    this.node.objects.removeRef(id);
+    this.node.removeRef(id);
   }
   pin(segment: string): void {
     this.node.segments.pin(segment, this.peerId);

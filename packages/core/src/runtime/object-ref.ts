@@ -9,6 +9,13 @@
 export interface RefTracker {
   track(ref: ObjectRef<unknown>): void;
   untrack(ref: ObjectRef<unknown>): void;
+  /** Counts `holder` as one reference to `id` until it is collected (actor handles). */
+  trackHolder(holder: object, id: string): void;
+}
+
+/** Counts an object (such as an actor handle) as a reference to `id` while it lives. @internal */
+export function trackHolder(holder: object, id: string): void {
+  tracker?.trackHolder(holder, id);
 }
 
 let tracker: RefTracker | undefined;
