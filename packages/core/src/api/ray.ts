@@ -94,6 +94,17 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => shutdown());
+    // Ctrl-C and kill: clean up, then die of the same signal as before.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const onSignal = () => {
+        shutdown();
+        if (process.listenerCount(sig) === 1) {
+          process.removeListener(sig, onSignal);
+          process.kill(process.pid, sig);
+        }
+      };
+      process.on(sig, onSignal);
+    }
   }
   return info(currentState()!);
 }

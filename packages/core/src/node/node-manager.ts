@@ -21,6 +21,7 @@ import { Scheduler } from './scheduler.js';
 import { ActorManager, ActorNameTakenError } from './actor-manager.js';
 import { errorObject, type TaskRecord } from './task-record.js';
 import { NodeMessageRouter } from './message-router.js';
+import { cleanStaleSessions } from './session-cleanup.js';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -88,6 +89,7 @@ export class NodeManager {
 
   /** Starts listening and prestarts workers. */
   async start(): Promise<void> {
+    cleanStaleSessions(this.options.sessionRoot);
     mkdirSync(this.sessionDir, { recursive: true });
     writeFileSync(join(this.sessionDir, 'node.json'), JSON.stringify({ nodeId: this.nodeId, pid: process.pid, socket: this.socketPath }));
     const latest = join(this.options.sessionRoot, 'session_latest');

@@ -55,7 +55,7 @@ function childExecArgv(): string[] {
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (/^--(inspect|debug|test|watch|prof|cpu-prof|heap-prof|eval|print)/.test(a) || a === '-e' || a === '-p') continue;
+    if (/^--(inspect|debug|test|watch|prof|cpu-prof|heap-prof|eval|print|input-type)/.test(a) || a === '-e' || a === '-p') continue;
     out.push(a);
   }
   return out;
