@@ -112,3 +112,9 @@ test('an object whose shared memory vanished raises ObjectLostError', async () =
   unlinkSync(`/dev/shm/${seg}`);
   await assert.rejects(ray.get(ref), ray.ObjectLostError);
 });
+
+test('workers that cannot start fail the task with RaySystemError instead of respawning forever', async () => {
+  const broken = { runtimeEnv: { envVars: { NODE_OPTIONS: '--require /nonexistent/preload.cjs' } } };
+  await assert.rejects(ray.get(defs.square.options(broken).remote(2), { timeout: 60_000 }), (e: unknown) => e instanceof ray.RaySystemError && /cannot start/.test(e.message));
+  assert.equal(await ray.get(defs.square.remote(8)), 64);
+});

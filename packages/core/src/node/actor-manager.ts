@@ -298,7 +298,15 @@ export class ActorManager {
     const envKey = envKeyOf(a.spec.runtimeEnv);
     let w = pool.takeIdle(envKey);
     if (!w) {
-      if (pool.starting(envKey) < 8) pool.start(envKey, a.spec.runtimeEnv);
+      if (pool.starting(envKey) < 8) {
+        try {
+          pool.start(envKey, a.spec.runtimeEnv);
+        } catch (err) {
+          a.initError = errorObject(err as Error);
+          this.die(a, (err as Error).message);
+          return;
+        }
+      }
       this.pendingPlacement.push(a);
       return;
     }

@@ -224,7 +224,13 @@ export class Scheduler {
       while (cls.queue.length && resources.canAcquire(need)) {
         const w = pool.takeIdle(envKey);
         if (!w) {
-          if (pool.starting(envKey) < Math.min(cls.queue.length, 4)) pool.start(envKey, head.spec.runtimeEnv);
+          if (pool.starting(envKey) < Math.min(cls.queue.length, 4)) {
+            try {
+              pool.start(envKey, head.spec.runtimeEnv);
+            } catch (err) {
+              for (const rec of cls.queue.splice(0)) this.fail(rec, err as Error);
+            }
+          }
           break;
         }
         const lease: LeaseX = { worker: w, grant: resources.acquire(need), classKey: key, inFlight: new Map() };

@@ -10,6 +10,10 @@ import type { Connection } from '../transport/connection.js';
 import type { RuntimeEnvWire } from '../transport/protocol.js';
 import { newId } from '../ids.js';
 import { config } from '../config.js';
+import { RaySystemError } from '../errors.js';
+
+/** Workers that may fail to start in a row before work that needs one fails. */
+const MAX_START_FAILURES = 5;
 
 /** State of a worker process. */
 export type WorkerState = 'starting' | 'idle' | 'leased' | 'actor' | 'dead';
@@ -67,6 +71,8 @@ export class WorkerPool {
   private readonly idle = new Map<string, WorkerHandle[]>();
   private timer: NodeJS.Timeout;
   private closed = false;
+  /** Per environment: workers that died before connecting, in a row, and how the last one ended. */
+  private readonly startFailures = new Map<string, { n: number; last: string }>();
 
   constructor(private readonly opts: WorkerPoolOptions) {
     this.timer = setInterval(() => this.reapIdle(), Math.max(250, config.idleWorkerTimeoutMs / 4));
@@ -109,6 +115,13 @@ export class WorkerPool {
 
   /** Starts a worker process; it becomes usable when it connects (onReady). */
   start(envKey: string, env: RuntimeEnvWire | undefined): WorkerHandle {
+    const failed = this.startFailures.get(envKey);
+    if (failed && failed.n >= MAX_START_FAILURES) {
+      throw new RaySystemError(
+        `Worker processes cannot start: ${failed.n} in a row exited before connecting (last: ${failed.last}). ` +
+          'Check the stderr lines above prefixed with (pid=...), the node flags of the driver, and runtimeEnv.',
+      );
+    }
     const id = newId('w');
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(env?.envVars ?? {}) };
     delete childEnv.NODE_TEST_CONTEXT;
@@ -148,6 +161,7 @@ export class WorkerPool {
       if (w.state !== 'dead' && !this.closed) w.proc.kill('SIGKILL');
     });
     (conn.socket as { unref?: () => void }).unref?.();
+    this.startFailures.delete(w.envKey);
     this.putIdle(w);
     this.opts.onReady(w);
     return w;
@@ -178,6 +192,10 @@ export class WorkerPool {
 
   private workerGone(w: WorkerHandle, info: string): void {
     if (w.state === 'dead') return;
+    if (w.state === 'starting') {
+      const f = this.startFailures.get(w.envKey) ?? { n: 0, last: '' };
+      this.startFailures.set(w.envKey, { n: f.n + 1, last: info });
+    }
     w.state = 'dead';
     this.workers.delete(w.id);
     w.conn?.close();
