@@ -110,6 +110,6 @@ export function trainAndScore(data: Dataset, index: number, nEstimators: number,
 
 /**
  * {@link trainAndScore} as a ray-ts task. Pass the data set as an `ObjectRef` from
- * `ray.put` so it is stored once and every task reads the same copy.
+ * `ray.put`, so that it is serialized and stored once rather than once per task.
  */
 export const trainModel = ray.remote(trainAndScore);
