@@ -9,6 +9,7 @@ import { actorBenches } from './actor-benches.js';
 import { objectBenches } from './object-benches.js';
 import { parseCoreArgs, USAGE, type CoreBenchOptions } from './options.js';
 import { piscinaBenches } from './piscina-peer.js';
+import { settle } from './settle.js';
 import { loadReference } from './reference.js';
 import { formatReport, writeJson, type BenchResult, type CoreReport } from './report.js';
 import { taskBenches } from './task-benches.js';
@@ -20,6 +21,9 @@ export const rayBenches: readonly BenchCase[] = [...objectBenches, ...taskBenche
 /** Every benchmark name of the suite (ray-ts ones, then the piscina peer). */
 export const benchNames: readonly string[] = [...rayBenches, ...piscinaBenches].map((b) => b.name);
 
+/** Pause (ms) before each benchmark, with garbage collected (Ray sleeps 10 s). */
+const SETTLE_MS = 2000;
+
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message.split('\n')[0]}`;
   return String(err);
@@ -28,8 +32,9 @@ function describe(err: unknown): string {
 /** Runs one benchmark under its time budget; never throws. */
 async function runOne(b: BenchCase, opts: CoreBenchOptions, index: string): Promise<BenchResult> {
   const timing = opts.quick ? QUICK_TIMING : RAY_TIMING;
-  const t0 = performance.now();
   process.stderr.write(`${index} ${b.name} ... `);
+  await settle(opts.quick ? 100 : SETTLE_MS);
+  const t0 = performance.now();
   const result: BenchResult = { name: b.name, note: b.note, seconds: 0 };
   try {
     result.measurement = await withTimeout(opts.timeoutSec * 1000, (signal) => b.run(makeContext(timing, signal, opts.quick, opts.nActors)));
@@ -38,7 +43,7 @@ async function runOne(b: BenchCase, opts: CoreBenchOptions, index: string): Prom
   }
   result.seconds = (performance.now() - t0) / 1000;
   const m = result.measurement;
-  process.stderr.write(m ? `${m.mean.toFixed(2)} ${m.unit} (${result.seconds.toFixed(1)} s)\n` : `FAILED after ${result.seconds.toFixed(1)} s: ${result.error}\n`);
+  process.stderr.write(m ? `${(m.median ?? m.mean).toFixed(2)} ${m.unit} (${result.seconds.toFixed(1)} s)\n` : `FAILED after ${result.seconds.toFixed(1)} s: ${result.error}\n`);
   return result;
 }
 

@@ -54,8 +54,9 @@ export function formatRayTable(report: CoreReport, ref: Reference): string {
     if (r.name.startsWith('piscina_')) continue;
     const m = r.measurement;
     if (r.name === 'zero_copy_get_1gb') {
-      const verdict = m ? (m.mean < ZERO_COPY_TARGET_MS ? 'met' : 'MISSED') : '-';
-      lines.push(row([r.name, fmt(m?.mean), fmt(m?.sd), 'ms', `< ${ZERO_COPY_TARGET_MS}`, verdict], widths));
+      const typical = m?.median ?? m?.mean;
+      const verdict = typical === undefined ? '-' : typical < ZERO_COPY_TARGET_MS ? 'met' : 'MISSED';
+      lines.push(row([r.name, typical === undefined ? 'ERROR' : fmt(typical), fmt(m?.sd), 'ms p50', `< ${ZERO_COPY_TARGET_MS}`, verdict], widths));
       continue;
     }
     const fig = ref.figures[r.name];
@@ -100,7 +101,7 @@ export function formatReport(report: CoreReport, ref: Reference): string {
     formatPeerTable(report, ref),
   ];
   const notes = report.results.filter((r) => r.note && r.measurement);
-  if (notes.length > 0) out.push('', 'notes:', ...notes.map((r) => `  ${r.name}: ${r.note}`));
+  if (notes.length > 0) out.push('', 'notes:', ...notes.map((r) => `  ${r.name}: ${r.note}${r.measurement?.detail ? `; ${r.measurement.detail}` : ''}`));
   const failed = report.results.filter((r) => r.error);
   if (failed.length > 0) out.push('', 'failed:', ...failed.map((r) => `  ${r.name}: ${r.error}`));
   return out.join('\n');

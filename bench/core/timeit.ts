@@ -35,6 +35,17 @@ export interface Measurement {
   unit: string;
   /** Calls of the operation timed in all rounds. */
   calls: number;
+  /** The figure the verdict is on, when it is not the mean (zero_copy_get_1gb: the median). */
+  median?: number;
+  /** More about this run, printed under the table. */
+  detail?: string;
+}
+
+/** Median of a list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Thrown inside a benchmark loop once its time budget is over. */

@@ -125,6 +125,9 @@ export class NodeMessageRouter {
         else node.scheduler.onDone(w, ...args);
         return;
       }
+      case 'wantSegments':
+        peer.conn.send({ t: 'grant', segs: node.segments.grant(m.size as number, peer.id, 2) });
+        return;
       case 'unqueue':
         if (peer.worker) node.scheduler.unqueue(peer.worker, m.taskIds as string[]);
         return;

@@ -11,6 +11,9 @@ import type { WireObject } from '../transport/protocol.js';
 import { ObjectStoreFullError } from '../errors.js';
 import type { SegmentStore } from './segment-store.js';
 
+/** How many freed ids are remembered. */
+const FREED_MEMORY = 100_000;
+
 /** Lifecycle of an object. */
 export type ObjectState = 'pending' | 'ready';
 
@@ -33,7 +36,10 @@ export type Missing = 'freed' | 'unknown';
 /** Objects of one node. */
 export class ObjectDirectory {
   private readonly entries = new Map<string, Entry>();
+  /** Ids freed lately (so a late read says "freed", not "unknown"): a Set plus a ring of the same ids. */
   private readonly recentlyFreed = new Set<string>();
+  private readonly freedRing: string[] = new Array(FREED_MEMORY);
+  private freedNext = 0;
   private tick = 0;
   private spillSeq = 0;
   /** Bytes written to disk by spilling, over the node's life. */
@@ -186,11 +192,11 @@ export class ObjectDirectory {
 
   private free(e: Entry): void {
     this.entries.delete(e.id);
+    const evicted = this.freedRing[this.freedNext];
+    if (evicted !== undefined) this.recentlyFreed.delete(evicted);
+    this.freedRing[this.freedNext] = e.id;
+    this.freedNext = (this.freedNext + 1) % FREED_MEMORY;
     this.recentlyFreed.add(e.id);
-    if (this.recentlyFreed.size > 100_000) {
-      const first = this.recentlyFreed.values().next().value as string;
-      this.recentlyFreed.delete(first);
-    }
     if (e.spilled) {
       try {
         unlinkSync(e.spilled);

@@ -5,6 +5,7 @@
  * already faulted in. A segment is reused only when no process still maps it
  * (processes pin the segments they map for reading until their views are collected).
  */
+import { readdirSync } from 'node:fs';
 import shm from '@ray-ts/native';
 
 interface Segment {
@@ -16,6 +17,8 @@ interface Segment {
   pins: Set<string>;
   /** Freed by its object and waiting for its pins to go. */
   retired: boolean;
+  /** Handed to a worker for its next large value (not in the pool, not in use yet). */
+  grantedTo?: string;
 }
 
 /** Segments of one node, with a pool of reusable ones. */
@@ -64,9 +67,33 @@ export class SegmentStore {
     return { name, view: new Uint8Array(mapping, 0, size) };
   }
 
-  /** Takes charge of a segment a worker created. */
+  /**
+   * Hands up to `max` pooled segments that fit `size` to a worker, so its next large
+   * values reuse memory already faulted in instead of fresh pages.
+   */
+  grant(size: number, holder: string, max: number): Array<{ name: string; size: number }> {
+    const out: Array<{ name: string; size: number }> = [];
+    for (let i = 0; i < this.pool.length && out.length < max; ) {
+      const s = this.pool[i]!;
+      if (s.size >= size && s.size <= size * 2 + 65536) {
+        this.pool.splice(i, 1);
+        this.poolBytes -= s.size;
+        s.retired = false;
+        s.grantedTo = holder;
+        s.mapping = undefined;
+        out.push({ name: s.name, size: s.size });
+      } else i++;
+    }
+    return out;
+  }
+
+  /** Takes charge of a segment a worker created (or filled, if it was granted). */
   adopt(name: string, size: number): void {
-    if (this.segments.has(name)) return;
+    const known = this.segments.get(name);
+    if (known) {
+      known.grantedTo = undefined;
+      return;
+    }
     this.segments.set(name, { name, size, pins: new Set(), retired: false });
     this.bytes += size;
   }
@@ -92,7 +119,10 @@ export class SegmentStore {
   /** A process is gone: drop all its pins. */
   dropHolder(holder: string): void {
     for (const seg of this.segments.values()) {
-      if (seg.pins.delete(holder) && seg.retired && seg.pins.size === 0) this.toPool(seg);
+      if (seg.grantedTo === holder) {
+        seg.grantedTo = undefined;
+        this.toPool(seg);
+      } else if (seg.pins.delete(holder) && seg.retired && seg.pins.size === 0) this.toPool(seg);
     }
   }
 
@@ -135,7 +165,7 @@ export class SegmentStore {
     return `/dev/shm/${name}`;
   }
 
-  /** Unlinks every segment (node shutdown). */
+  /** Unlinks every segment of this node, including ones workers made that were never reported (node shutdown). */
   destroy(): void {
     for (const name of [...this.segments.keys()]) {
       try {
@@ -143,6 +173,11 @@ export class SegmentStore {
       } catch {
         /* already gone */
       }
+    }
+    try {
+      for (const f of readdirSync('/dev/shm')) if (f.startsWith(`${this.prefix}-`)) shm.unlinkSegment(f);
+    } catch {
+      /* no /dev/shm listing */
     }
   }
 

@@ -13,6 +13,9 @@ import type { NodeClient } from './node-client.js';
 
 type Msg = Record<string, any> & { t: string };
 
+/** Values at least this large ask the node for reusable segments. */
+const GRANT_MIN_BYTES = 1 << 20;
+
 /** Client of a node over its socket. */
 export class SocketClient implements NodeClient {
   nodeId = '';
@@ -25,6 +28,8 @@ export class SocketClient implements NodeClient {
   private pinAdds: string[] = [];
   private pinRemoves: string[] = [];
   private flushScheduled = false;
+  /** Pooled segments the node handed over for this process's next large values. */
+  private grants: Array<{ name: string; size: number }> = [];
 
   private constructor(readonly peerId: string, private readonly onOther: (m: Msg) => void) {}
 
@@ -86,6 +91,17 @@ export class SocketClient implements NodeClient {
     this.send({ t: 'put', id, obj, contained });
   }
   allocate(objectId: string, size: number): { name: string; view: Uint8Array } {
+    let best = -1;
+    for (let i = 0; i < this.grants.length; i++) {
+      const g = this.grants[i]!;
+      if (g.size >= size && g.size <= size * 2 + 65536 && (best < 0 || g.size < this.grants[best]!.size)) best = i;
+    }
+    if (best >= 0) {
+      const g = this.grants.splice(best, 1)[0]!;
+      return { name: g.name, view: new Uint8Array(shm.openSegment(g.name, true), 0, size) };
+    }
+    // Fresh shared memory is slow to fault in: ask the node for reusable segments of this size.
+    if (size >= GRANT_MIN_BYTES) this.send({ t: 'wantSegments', size });
     const name = `rts-${this.nodeId}-${objectId}`;
     return { name, view: new Uint8Array(shm.createSegment(name, size, false)) };
   }
@@ -150,6 +166,10 @@ export class SocketClient implements NodeClient {
   }
 
   private onMessage(m: Msg): void {
+    if (m.t === 'grant') {
+      this.grants.push(...(m.segs as Array<{ name: string; size: number }>));
+      return;
+    }
     if (m.t === 'r') {
       const p = this.pending.get(m.req as number);
       if (p) {
