@@ -184,6 +184,17 @@ export class ActorNotFoundError extends RayError {
   }
 }
 
+/** A node refused the connection: wrong or missing cluster token. */
+export class AuthenticationError extends RayError {
+  override readonly code = 'AUTHENTICATION_FAILED';
+  constructor(address: string) {
+    super(
+      `The node at ${address} refused the connection: wrong or missing cluster token. ` +
+        'Pass init({ token }), set RAY_TS_CLUSTER_TOKEN, or run on the head machine (the token is in its session directory).',
+    );
+  }
+}
+
 /** ray-ts itself failed (a bug or a lost connection); the message says what broke. */
 export class RaySystemError extends RayError {
   override readonly code = 'RAY_SYSTEM_ERROR';
@@ -202,7 +213,7 @@ const errorClasses = new Map<string, ErrorCtor>();
 for (const c of [
   RayError, RayTaskError, WorkerCrashedError, RayActorError, ActorUnavailableError, ObjectLostError, ObjectFreedError,
   ObjectStoreFullError, GetTimeoutError, TaskCancelledError, SerializationError, FunctionNotFoundError,
-  DriverCodeInWorkerError, InfeasibleError, ActorNotFoundError, RaySystemError, NotInitializedError,
+  DriverCodeInWorkerError, InfeasibleError, ActorNotFoundError, AuthenticationError, RaySystemError, NotInitializedError,
 ] as ErrorCtor[]) errorClasses.set(c.name, c);
 const builtinErrors: Record<string, ErrorCtor> = {
   Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,

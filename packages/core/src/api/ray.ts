@@ -12,6 +12,8 @@ import { ActorNotFoundError, DriverCodeInWorkerError, GetTimeoutError, RayError,
 import { NodeManager } from '../node/node-manager.js';
 import { CoreWorker } from '../runtime/core-worker.js';
 import { LocalClient } from '../runtime/local-client.js';
+import { SocketClient } from '../runtime/socket-client.js';
+import { readHeadInfo, resolveToken } from '../cli/head-file.js';
 import { isImportingDefinitions } from '../runtime/function-registry.js';
 import { ObjectRef, ObjectRefGenerator } from '../runtime/object-ref.js';
 import { checkKeys, nonNegative } from './options.js';
@@ -32,8 +34,14 @@ export interface InitOptions {
   namespace?: string;
   /** Bytes of shared memory for large objects before spilling to disk. @default 30% of system memory */
   objectStoreMemory?: number;
-  /** Cluster address. Only the embedded local cluster exists yet: leave undefined or 'local'. */
+  /**
+   * Where to run. Undefined or 'local': an embedded local cluster in this process.
+   * `'host:port'`: a node started with `ray-ts start --head`. `'auto'`: the node started on
+   * this machine (or RAY_TS_ADDRESS).
+   */
   address?: string;
+  /** Cluster token for a node started with `ray-ts start` (default: RAY_TS_CLUSTER_TOKEN, or the local head's token file). */
+  token?: string;
   /** Return quietly when already initialized. @default false */
   ignoreReinitError?: boolean;
   /** Where session directories (sockets, spill files) go. @default `<tmpdir>/ray-ts` */
@@ -48,7 +56,7 @@ export interface InitInfo {
   resources: ResourceMap;
 }
 
-const INIT_KEYS = new Set(['numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'ignoreReinitError', 'tempDir']);
+const INIT_KEYS = new Set(['numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir']);
 let exitHookInstalled = false;
 
 /** Starts ray-ts: an embedded local cluster using this machine's cores, with no server to start. */
@@ -63,9 +71,8 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
     if (options.ignoreReinitError) return info(existing);
     throw new RayError('init() was already called. Call shutdown() first, or pass ignoreReinitError: true.');
   }
-  if (options.address !== undefined && options.address !== 'local') {
-    throw new TypeError(`init() options.address '${options.address}': connecting to a remote cluster is not available yet; use the embedded local cluster (no address).`);
-  }
+  const address = options.address ?? process.env.RAY_TS_ADDRESS;
+  if (address !== undefined && address !== 'local') return connect(address, options);
   const numCpus = options.numCpus === undefined ? availableParallelism() : nonNegative('init() options.numCpus', options.numCpus);
   const numGpus = options.numGpus === undefined ? 0 : nonNegative('init() options.numGpus', options.numGpus);
   if (!Number.isInteger(numGpus)) throw new RangeError(`init() options.numGpus must be a whole number, got ${numGpus}`);
@@ -107,6 +114,35 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
     }
   }
   return info(currentState()!);
+}
+
+/** Attaches this driver to a running node. */
+async function connect(address: string, options: InitOptions): Promise<InitInfo> {
+  for (const k of ['numCpus', 'numGpus', 'resources', 'objectStoreMemory'] as const) {
+    if (options[k] !== undefined) throw new TypeError(`init() options.${k} cannot be set when connecting to a running cluster (address '${address}'); set it on \`ray-ts start\`.`);
+  }
+  let target = address;
+  if (address === 'auto') {
+    const head = readHeadInfo(options.tempDir);
+    if (!head) throw new RayError("init({ address: 'auto' }) found no node started on this machine. Run `ray-ts start --head`, or pass its address.");
+    target = head.address;
+  } else if (!/^[^:/\s]+:\d+$/.test(address)) {
+    throw new TypeError(`init() options.address must be 'local', 'auto' or 'host:port', got '${address}'`);
+  }
+  if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !options.namespace)) {
+    throw new TypeError('init() options.namespace must be a non-empty string');
+  }
+  const client = await SocketClient.connect(target, newId('w'), 'driver', () => {}, resolveToken(options.token, options.tempDir));
+  client.setRef(false);
+  await preloadArrow();
+  const namespace = options.namespace ?? `anonymous-${newId('j')}`;
+  const core = new CoreWorker(client, 'driver', namespace, newId('j'));
+  setState({ core, namespace, jobId: core.jobId, workerId: client.peerId });
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => shutdown());
+  }
+  return { nodeId: client.nodeId, sessionDir: client.sessionDir, namespace, resources: (await client.resources()).total };
 }
 
 function info(st: NonNullable<ReturnType<typeof currentState>>): InitInfo {

@@ -18,10 +18,20 @@ export function findSession(sessionDir?: string, tempDir = join(tmpdir(), 'ray-t
   }
 }
 
-/** Fetches a status report from the node of a session. */
-export async function fetchStatus(sessionDir: string): Promise<StatusReport> {
-  const info = JSON.parse(readFileSync(join(sessionDir, 'node.json'), 'utf8')) as { socket: string };
-  const client = await SocketClient.connect(info.socket, newId('w'), 'cli');
+/** Fetches a status report from the node of a session, or of a node at a TCP address. */
+export async function fetchStatus(sessionDir: string | undefined, remote?: { address: string; token?: string }): Promise<StatusReport> {
+  let address = remote?.address;
+  let token = remote?.token;
+  if (!address) {
+    const info = JSON.parse(readFileSync(join(sessionDir!, 'node.json'), 'utf8')) as { socket: string };
+    address = info.socket;
+    try {
+      token = readFileSync(join(sessionDir!, 'token'), 'utf8').trim();
+    } catch {
+      /* a node without a token */
+    }
+  }
+  const client = await SocketClient.connect(address, newId('w'), 'cli', () => {}, token);
   try {
     return await client.status();
   } finally {

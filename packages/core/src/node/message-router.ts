@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { Connection, PROTOCOL_VERSION } from '../transport/connection.js';
 import type { ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import { errorObject } from './task-record.js';
+import { hostId, tokenMatches } from '../transport/auth.js';
 import type { NodeManager } from './node-manager.js';
 import type { WorkerHandle } from './worker-pool.js';
 
@@ -15,6 +16,8 @@ interface Peer {
   conn: Connection;
   worker?: WorkerHandle;
   refs: Map<string, number>;
+  /** On this machine (shares /dev/shm); else values travel inline. */
+  colocated: boolean;
 }
 
 type Msg = Record<string, any> & { t: string };
@@ -61,7 +64,14 @@ export class NodeMessageRouter {
       conn.close();
       return undefined;
     }
-    const peer: Peer = { id: String(msg.id), conn, refs: new Map() };
+    const token = this.node.options.token;
+    if (token !== undefined && !tokenMatches(token, msg.token)) {
+      console.error(`[ray-ts] node: refused a ${String(msg.kind)} connection from ${conn.socket.remoteAddress ?? 'a local socket'}: wrong or missing cluster token`);
+      conn.send({ t: 'refused', reason: 'wrong or missing cluster token' });
+      setImmediate(() => conn.close());
+      return undefined;
+    }
+    const peer: Peer = { id: String(msg.id), conn, refs: new Map(), colocated: msg.hostId === hostId() };
     if (msg.kind === 'worker') {
       const w = this.node.pool.attach(String(msg.id), conn);
       if (!w) {
@@ -72,7 +82,7 @@ export class NodeMessageRouter {
       this.byWorker.set(w.id, peer);
     }
     this.peers.add(peer);
-    conn.send({ t: 'welcome', nodeId: this.node.nodeId, sessionDir: this.node.sessionDir });
+    conn.send({ t: 'welcome', nodeId: this.node.nodeId, sessionDir: this.node.sessionDir, hostId: hostId(), namespace: this.node.options.namespace });
     return peer;
   }
 
@@ -139,7 +149,7 @@ export class NodeMessageRouter {
         return;
       case 'get':
         node.get(m.ids, m.timeoutMs ?? undefined, m.blocking ? peer.worker : undefined).then(
-          (objs) => peer.conn.send({ t: 'r', req: m.req, objs }),
+          (objs) => peer.conn.send({ t: 'r', req: m.req, objs: peer.colocated ? objs : objs.map((o) => node.inlined(o)) }),
           (err: Error) => peer.conn.send({ t: 'r', req: m.req, err: errorObject(err) }),
         );
         return;

@@ -5,6 +5,7 @@
  * which calls it directly (see LocalClient); workers talk to it through the socket.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import shm from '@ray-ts/native';
 import { mkdirSync, rmSync, writeFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '../transport/connection.js';
@@ -12,6 +13,7 @@ import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
 } from '../transport/protocol.js';
 import { GetTimeoutError, ObjectFreedError, ObjectLostError } from '../errors.js';
+import { config } from '../config.js';
 import { streamItemId, newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
 import { SegmentStore } from './segment-store.js';
@@ -26,6 +28,10 @@ import { cleanStaleSessions } from './session-cleanup.js';
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
   resources: ResourceMap;
+  /** Cluster token every connection must present (none: local socket only, trusted). */
+  token?: string;
+  /** Also listen on TCP (for drivers on other machines or processes). */
+  tcp?: { host: string; port: number };
   objectStoreMemory: number;
   namespace: string;
   sessionRoot: string;
@@ -53,6 +59,9 @@ export class NodeManager {
   private readonly streams = new Map<string, StreamState>();
   private readonly router: NodeMessageRouter;
   private server?: Server;
+  private tcpServer?: Server;
+  /** `host:port` of the TCP listener, when there is one. */
+  tcpAddress?: string;
   private closed = false;
 
   constructor(readonly options: NodeOptions) {
@@ -67,6 +76,7 @@ export class NodeManager {
       sessionDir: this.sessionDir,
       nodeId: this.nodeId,
       namespace: options.namespace,
+      token: options.token,
       softLimit: Math.max(1, Math.ceil(options.resources.CPU ?? 1)),
       onExit: (w, info) => this.onWorkerExit(w, info),
       onReady: () => {
@@ -92,6 +102,7 @@ export class NodeManager {
     cleanStaleSessions(this.options.sessionRoot);
     mkdirSync(this.sessionDir, { recursive: true });
     writeFileSync(join(this.sessionDir, 'node.json'), JSON.stringify({ nodeId: this.nodeId, pid: process.pid, socket: this.socketPath }));
+    if (this.options.token !== undefined) writeFileSync(join(this.sessionDir, 'token'), this.options.token, { mode: 0o600 });
     const latest = join(this.options.sessionRoot, 'session_latest');
     try {
       unlinkSync(latest);
@@ -109,6 +120,17 @@ export class NodeManager {
       this.server!.listen(this.socketPath, () => resolve());
     });
     this.server.unref();
+    if (this.options.tcp) {
+      const { host, port } = this.options.tcp;
+      this.tcpServer = createServer((socket: Socket) => this.router.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        this.tcpServer!.once('error', reject);
+        this.tcpServer!.listen(port, host, () => resolve());
+      });
+      const addr = this.tcpServer.address();
+      this.tcpAddress = typeof addr === 'object' && addr ? `${host}:${addr.port}` : `${host}:${port}`;
+      this.tcpServer.unref();
+    }
     for (let i = 0; i < this.options.prestartWorkers; i++) this.pool.start('', undefined);
   }
 
@@ -118,6 +140,7 @@ export class NodeManager {
     this.closed = true;
     this.pool.shutdown();
     this.server?.close();
+    this.tcpServer?.close();
     this.router.closeAll();
     this.segments.destroy();
     this.objects.destroy();
@@ -238,7 +261,20 @@ export class NodeManager {
   /** Stores an object made by a process (a put, or a worker's large value). */
   put(id: string, obj: WireObject, contained: string[]): void {
     if (obj.s) this.segments.adopt(obj.s, obj.n);
+    else if (obj.d && obj.n > config.maxInlineBytes) {
+      // A large value from a client on another machine: keep it in shared memory like the rest.
+      const { name, view } = this.allocate(obj.n);
+      view.set(obj.d);
+      obj = { s: name, n: obj.n, ...(obj.e ? { e: 1 as const } : {}) };
+    }
     this.objects.seal(id, obj, contained);
+  }
+
+  /** The same object with a shared-memory value copied inline (for clients on other machines). */
+  inlined(obj: WireObject): WireObject {
+    if (!obj.s) return obj;
+    const view = new Uint8Array(shm.openSegment(obj.s, false), 0, obj.n);
+    return { d: Buffer.from(view), n: obj.n, ...(obj.e ? { e: 1 as const } : {}) };
   }
 
   /** Allocates a segment in this process for a value of `size` bytes (in-process writers only). */

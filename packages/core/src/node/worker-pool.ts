@@ -48,6 +48,8 @@ export interface WorkerPoolOptions {
   /** How many idle workers to keep (the CPU count). */
   softLimit: number;
   onExit: (w: WorkerHandle, info: string) => void;
+  /** Cluster token the workers present. */
+  token?: string;
   onReady: (w: WorkerHandle) => void;
 }
 
@@ -134,6 +136,7 @@ export class WorkerPool {
       RAY_TS_NODE_ID: this.opts.nodeId,
       RAY_TS_NAMESPACE: this.opts.namespace,
     });
+    if (this.opts.token !== undefined) childEnv.RAY_TS_CLUSTER_TOKEN = this.opts.token;
     const proc = spawn(process.execPath, [...childExecArgv(), workerEntry], {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -94,7 +94,10 @@ export class CoreWorker {
 
   /** Writes an encoded value for object `id`: inline when small, else into shared memory. */
   layOut(enc: Encoded, id: string): { obj: WireObject; contained: string[] } {
-    if (enc.size <= config.maxInlineBytes) {
+    if (enc.size <= config.maxInlineBytes || !this.client.colocated) {
+      if (enc.size > config.maxMessageBytes) {
+        throw new SerializationError(`A value of ${enc.size} bytes is larger than a message may be (${config.maxMessageBytes}, RAY_TS_MAX_MESSAGE_BYTES).`);
+      }
       const d = new Uint8Array(enc.size);
       writeTo(enc, d);
       return { obj: { d, n: enc.size }, contained: enc.containedRefs };
@@ -223,7 +226,7 @@ export class CoreWorker {
         throw err;
       }
       for (const id of enc.containedRefs) argRefs.push(id);
-      if (enc.size <= config.maxInlineBytes) {
+      if (enc.size <= config.maxInlineBytes || !this.client.colocated) {
         const d = new Uint8Array(enc.size);
         writeTo(enc, d);
         wire.push({ v: { d, n: enc.size } });

@@ -10,6 +10,7 @@ import type { NodeClient } from './node-client.js';
 /** Direct client of an in-process node. */
 export class LocalClient implements NodeClient {
   readonly peerId = 'driver';
+  readonly colocated = true;
   constructor(private readonly node: NodeManager) {}
 
   get nodeId(): string {

@@ -13,6 +13,8 @@ export interface NodeClient {
   readonly peerId: string;
   /** Session directory of the node. */
   readonly sessionDir: string;
+  /** True when this process shares the node's machine (and /dev/shm); else every value travels inline. */
+  readonly colocated: boolean;
   submitTask(spec: TaskSpec): void;
   submitActorTask(spec: TaskSpec): void;
   /** Creates an actor; in-process clients throw at once when a name is taken. */

@@ -7,7 +7,8 @@ import { connect } from 'node:net';
 import shm from '@ray-ts/native';
 import { Connection, PROTOCOL_VERSION } from '../transport/connection.js';
 import type { ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject } from '../transport/protocol.js';
-import { RaySystemError } from '../errors.js';
+import { AuthenticationError, RaySystemError } from '../errors.js';
+import { hostId } from '../transport/auth.js';
 import { deserialize } from '../serialization/index.js';
 import type { NodeClient } from './node-client.js';
 
@@ -20,6 +21,9 @@ const GRANT_MIN_BYTES = 1 << 20;
 export class SocketClient implements NodeClient {
   nodeId = '';
   sessionDir = '';
+  colocated = true;
+  /** Namespace the node was started with. */
+  namespace = '';
   private conn!: Connection;
   private reqSeq = 0;
   private readonly pending = new Map<number, { resolve: (m: Msg) => void; reject: (e: Error) => void }>();
@@ -28,33 +32,45 @@ export class SocketClient implements NodeClient {
   private pinAdds: string[] = [];
   private pinRemoves: string[] = [];
   private flushScheduled = false;
+  private weak = false;
   /** Pooled segments the node handed over for this process's next large values. */
   private grants: Array<{ name: string; size: number }> = [];
 
   private constructor(readonly peerId: string, private readonly onOther: (m: Msg) => void) {}
 
-  /** Connects and completes the hello exchange. */
-  static async connect(path: string, peerId: string, kind: 'worker' | 'driver' | 'cli', onOther: (m: Msg) => void = () => {}): Promise<SocketClient> {
+  /**
+   * Connects to a node — a Unix socket path, or `host:port` over TCP — and completes the
+   * hello exchange, presenting `token` when given. Rejects with AuthenticationError when
+   * the node refuses the token.
+   */
+  static async connect(
+    address: string, peerId: string, kind: 'worker' | 'driver' | 'cli', onOther: (m: Msg) => void = () => {}, token?: string,
+  ): Promise<SocketClient> {
     const client = new SocketClient(peerId, onOther);
-    const socket = connect(path);
+    const tcp = /^[^/]+:\d+$/.exec(address);
+    const socket = tcp ? connect({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) }) : connect(address);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('error', reject);
+      socket.once('error', (err) => reject(new RaySystemError(`Cannot connect to the node at ${address}: ${err.message}. Is it running (ray-ts status)?`, { cause: err })));
     });
-    let welcome!: (m: Msg) => void;
-    const welcomed = new Promise<Msg>((r) => (welcome = r));
+    let settle!: { resolve: (m: Msg) => void; reject: (e: Error) => void };
+    const welcomed = new Promise<Msg>((resolve, reject) => (settle = { resolve, reject }));
     client.conn = new Connection(socket, (m) => {
-      if (m.t === 'welcome') welcome(m as Msg);
+      if (m.t === 'welcome') settle.resolve(m as Msg);
+      else if (m.t === 'refused') settle.reject(new AuthenticationError(address));
       else client.onMessage(m as Msg);
     }, kind);
     client.conn.onClose(() => {
+      settle.reject(new AuthenticationError(address));
       for (const p of client.pending.values()) p.reject(new RaySystemError('The connection to the node closed.'));
       client.pending.clear();
     });
-    client.conn.send({ t: 'hello', version: PROTOCOL_VERSION, kind, id: peerId });
+    client.conn.send({ t: 'hello', version: PROTOCOL_VERSION, kind, id: peerId, token, hostId: hostId() });
     const w = await welcomed;
     client.nodeId = w.nodeId;
     client.sessionDir = w.sessionDir;
+    client.colocated = w.hostId === hostId();
+    client.namespace = w.namespace;
     return client;
   }
 
@@ -151,9 +167,14 @@ export class SocketClient implements NodeClient {
     this.conn.close();
   }
 
-  /** Keeps (or stops keeping) the process alive for this connection. */
+  /** With false, the connection keeps the process alive only while a request waits for its answer. */
   setRef(ref: boolean): void {
-    if (ref) this.conn.socket.ref();
+    this.weak = !ref;
+    this.updateRef();
+  }
+
+  private updateRef(): void {
+    if (!this.weak || this.pending.size > 0) this.conn.socket.ref();
     else this.conn.socket.unref();
   }
 
@@ -161,6 +182,7 @@ export class SocketClient implements NodeClient {
     const req = ++this.reqSeq;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
+      if (this.weak && this.pending.size === 1) this.updateRef();
       this.send({ ...msg, req });
     });
   }
@@ -174,6 +196,7 @@ export class SocketClient implements NodeClient {
       const p = this.pending.get(m.req as number);
       if (p) {
         this.pending.delete(m.req as number);
+        if (this.weak && this.pending.size === 0) this.updateRef();
         p.resolve(m);
       }
       return;

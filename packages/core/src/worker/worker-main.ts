@@ -84,7 +84,7 @@ process.on('unhandledRejection', (err) => {
 });
 
 await preloadArrow();
-const client = await SocketClient.connect(socketPath, workerId, 'worker', onMessage);
+const client = await SocketClient.connect(socketPath, workerId, 'worker', onMessage, process.env.RAY_TS_CLUSTER_TOKEN);
 client.connection.onClose(() => process.exit(0));
 const core = new CoreWorker(client, 'worker', namespace, process.env.RAY_TS_JOB_ID ?? 'job');
 setState({ core, namespace, jobId: core.jobId, workerId });
