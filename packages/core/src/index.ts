@@ -50,6 +50,7 @@ export { registerSerializer } from './serialization/index.js';
 export {
   RayError, RayTaskError, WorkerCrashedError, RayActorError, ActorUnavailableError, ObjectLostError, ObjectFreedError,
   ObjectStoreFullError, GetTimeoutError, TaskCancelledError, SerializationError, FunctionNotFoundError,
-  DriverCodeInWorkerError, InfeasibleError, RaySystemError, NotInitializedError, ActorNotFoundError, registerErrorClass,
+  DriverCodeInWorkerError, InfeasibleError, RaySystemError, NotInitializedError, ActorNotFoundError, AuthenticationError,
+  registerErrorClass,
 } from './errors.js';
 export { config } from './config.js';
