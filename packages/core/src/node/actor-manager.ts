@@ -6,11 +6,10 @@
  */
 import type { ActorInfo, ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import { ObjectFreedError, ObjectLostError, RayActorError, RayError, TaskCancelledError } from '../errors.js';
-import { returnId } from '../ids.js';
 import type { ObjectDirectory } from './object-directory.js';
 import type { Grant, NodeResources } from './resources.js';
 import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
-import { errorObject, newTaskRecord, sealAllReturns, type TaskRecord } from './task-record.js';
+import { errorObject, failRecord, finishRecord, newTaskRecord, sealAllReturns, sealReturns, type TaskRecord } from './task-record.js';
 
 interface ActorRecord {
   spec: ActorSpec;
@@ -219,11 +218,7 @@ export class ActorManager {
       sealAllReturns(this.host.objects, rec, error);
       this.finish(rec);
     } else {
-      if (rec.spec.numReturns >= 0) {
-        for (let i = 0; i < Math.max(1, rec.spec.numReturns); i++) {
-          this.host.objects.seal(returnId(taskId, i), returns![i]!, contained?.[i] ?? []);
-        }
-      }
+      sealReturns(this.host.objects, rec, returns, contained);
       this.finish(rec);
     }
     this.stopIfIdle(a);
@@ -385,14 +380,10 @@ export class ActorManager {
   }
 
   private fail(rec: TaskRecord, err: Error): void {
-    sealAllReturns(this.host.objects, rec, errorObject(err));
-    this.finish(rec);
+    failRecord(this.host, rec, err);
   }
 
   private finish(rec: TaskRecord): void {
-    if (rec.state === 'finished') return;
-    rec.state = 'finished';
-    for (const id of rec.spec.argRefs) this.host.objects.removeRef(id);
-    if (rec.spec.numReturns < 0) this.host.onStreamEnd(rec);
+    finishRecord(this.host, rec);
   }
 }

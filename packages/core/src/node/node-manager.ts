@@ -8,7 +8,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import shm from '@ray-ts/native';
 import { mkdirSync, rmSync, writeFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '../transport/connection.js';
 import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
 } from '../transport/protocol.js';

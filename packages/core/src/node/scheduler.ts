@@ -11,12 +11,11 @@ import type { TaskSpec, WireObject } from '../transport/protocol.js';
 import {
   InfeasibleError, ObjectFreedError, ObjectLostError, TaskCancelledError, WorkerCrashedError,
 } from '../errors.js';
-import { returnId } from '../ids.js';
 import { config } from '../config.js';
 import type { ObjectDirectory } from './object-directory.js';
 import type { NodeResources } from './resources.js';
 import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
-import { errorObject, newTaskRecord, sealAllReturns, type Lease, type TaskRecord } from './task-record.js';
+import { failRecord, finishRecord, newTaskRecord, sealAllReturns, sealReturns, type Lease, type TaskRecord } from './task-record.js';
 
 /** What the scheduler needs from the node around it. */
 export interface SchedulerHost {
@@ -126,10 +125,7 @@ export class Scheduler {
         this.finish(rec);
       }
     } else {
-      if (rec.spec.numReturns >= 0) {
-        const n = Math.max(1, rec.spec.numReturns);
-        for (let i = 0; i < n; i++) this.host.objects.seal(returnId(taskId, i), returns![i]!, contained?.[i] ?? []);
-      }
+      sealReturns(this.host.objects, rec, returns, contained);
       this.finish(rec);
     }
     this.afterLeaseActivity(lease);
@@ -325,17 +321,12 @@ export class Scheduler {
   }
 
   private fail(rec: TaskRecord, err: Error): void {
-    sealAllReturns(this.host.objects, rec, errorObject(err));
-    this.finish(rec);
+    failRecord(this.host, rec, err);
+    this.tasks.delete(rec.spec.taskId);
   }
 
   private finish(rec: TaskRecord): void {
-    if (rec.state === 'finished') return;
-    rec.state = 'finished';
-    rec.worker = undefined;
-    this.tasks.delete(rec.spec.taskId);
-    for (const id of rec.spec.argRefs) this.host.objects.removeRef(id);
-    if (rec.spec.numReturns < 0) this.host.onStreamEnd(rec);
+    if (finishRecord(this.host, rec)) this.tasks.delete(rec.spec.taskId);
   }
 }
 

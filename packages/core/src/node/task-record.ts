@@ -5,7 +5,6 @@
 import type { TaskSpec, WireObject } from '../transport/protocol.js';
 import { returnId, streamItemId } from '../ids.js';
 import { serialize } from '../serialization/index.js';
-import { errorToData } from '../errors.js';
 import type { ObjectDirectory } from './object-directory.js';
 import type { Grant } from './resources.js';
 import type { WorkerHandle } from './worker-pool.js';
@@ -56,7 +55,6 @@ export function errorObject(err: Error): WireObject {
   } catch {
     d = serialize(Object.assign(new Error(err.message), { name: err.name, stack: err.stack }));
   }
-  void errorToData;
   return { d, n: d.length, e: 1 };
 }
 
@@ -71,6 +69,36 @@ export function sealAllReturns(objects: ObjectDirectory, rec: TaskRecord, obj: W
     return;
   }
   for (let i = 0; i < Math.max(1, spec.numReturns); i++) objects.seal(returnId(spec.taskId, i), obj, []);
+}
+
+/** What finishing a record needs from the node. */
+export interface RecordHost {
+  readonly objects: ObjectDirectory;
+  onStreamEnd(rec: TaskRecord): void;
+}
+
+/** Marks a record finished: drops the holds on its arguments and ends its stream. False if it already was. */
+export function finishRecord(host: RecordHost, rec: TaskRecord): boolean {
+  if (rec.state === 'finished') return false;
+  rec.state = 'finished';
+  rec.worker = undefined;
+  for (const id of rec.spec.argRefs) host.objects.removeRef(id);
+  if (rec.spec.numReturns < 0) host.onStreamEnd(rec);
+  return true;
+}
+
+/** Stores an error in every return slot and finishes the record. */
+export function failRecord(host: RecordHost, rec: TaskRecord, err: Error): void {
+  sealAllReturns(host.objects, rec, errorObject(err));
+  finishRecord(host, rec);
+}
+
+/** Stores a finished task's return values (streams stored theirs as they went). */
+export function sealReturns(objects: ObjectDirectory, rec: TaskRecord, returns: WireObject[] | undefined, contained: string[][] | undefined): void {
+  if (rec.spec.numReturns < 0) return;
+  for (let i = 0; i < Math.max(1, rec.spec.numReturns); i++) {
+    objects.seal(returnId(rec.spec.taskId, i), returns![i]!, contained?.[i] ?? []);
+  }
 }
 
 /** Lease of a worker by a scheduling class: resources held while it runs tasks of the class. */
