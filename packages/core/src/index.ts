@@ -54,3 +54,4 @@ export {
   registerErrorClass,
 } from './errors.js';
 export { config } from './config.js';
+export { callerModule } from './runtime/function-registry.js';

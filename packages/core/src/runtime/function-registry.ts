@@ -20,8 +20,13 @@ export function isImportingDefinitions(): boolean {
 
 const coreDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** Module URL of the first caller outside ray-ts core. */
-export function callerModule(): string {
+/**
+ * URL of the module that called into ray-ts: the first stack frame outside core and
+ * outside `skipDirs` (libraries pass their own source directory), or 'unknown:' when the
+ * caller is not a module file (REPL, eval). This is how definitions are found again in
+ * workers: a worker imports that module.
+ */
+export function callerModule(skipDirs: string[] = []): string {
   const orig = Error.prepareStackTrace;
   let frames: NodeJS.CallSite[] = [];
   try {
@@ -35,8 +40,10 @@ export function callerModule(): string {
   for (const f of frames) {
     let file = f.getFileName() ?? '';
     if (!file || file.startsWith('node:')) continue;
+    if (file.startsWith('evalmachine')) continue;
     const path = file.startsWith('file:') ? fileURLToPath(file) : file;
-    if (path.startsWith(coreDir)) continue;
+    if (path.startsWith(coreDir) || skipDirs.some((d) => path.startsWith(d))) continue;
+    if (!path.startsWith('/')) return 'unknown:';
     file = file.startsWith('file:') ? file : pathToFileURL(file).href;
     return file;
   }
