@@ -15,10 +15,21 @@ const SUITES: Readonly<Record<string, Suite>> = {
     does: "Ray's core microbenchmarks (tasks, actors, object store) vs Ray's figures, and piscina on the same no-op",
     load: () => import('./core/main.js'),
   },
+  'data-parquet': {
+    does: 'Parquet reading: our hyparquet -> Arrow adapter vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
+    load: async () => ({
+      async main(argv: readonly string[]): Promise<number> {
+        const { spawnSync } = await import('node:child_process');
+        const script = new URL('./data/parquet-adapter.ts', import.meta.url).pathname;
+        const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit' });
+        return r.status ?? 1;
+      },
+    }),
+  },
 };
 
 function listSuites(): string {
-  return `suites:\n${Object.entries(SUITES).map(([name, s]) => `  ${name.padEnd(8)} ${s.does}`).join('\n')}\nusage: pnpm bench <suite> [--help | options]`;
+  return `suites:\n${Object.entries(SUITES).map(([name, s]) => `  ${name.padEnd(14)} ${s.does}`).join('\n')}\nusage: pnpm bench <suite> [--help | options]`;
 }
 
 const [name, ...rest] = process.argv.slice(2);

@@ -118,3 +118,15 @@ test('Arrow tables travel through the store (IPC, zero-copy columns)', async () 
   assert.equal(back.getChild('x')!.get(12345), 12345);
   assert.deepEqual(await ray.get(defs.sumColumn.remote(ref, 'y')), { sum: 2 * n, rows: n });
 });
+
+test('a streaming task can yield large values (shared memory)', async () => {
+  const sizes: number[] = [];
+  for await (const ref of defs.bigItems.remote(3)) sizes.push(((await ray.get(ref)) as Float64Array).length);
+  assert.deepEqual(sizes, [1 << 17, 1 << 17, 1 << 17]);
+});
+
+test('the object store capacity is reported as a resource', async () => {
+  const total = await ray.clusterResources();
+  assert.equal(total.objectStoreMemory, 200 * MB);
+  assert.ok((await ray.availableResources()).objectStoreMemory! <= 200 * MB);
+});

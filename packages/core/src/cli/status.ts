@@ -57,7 +57,7 @@ export function formatStatus(s: StatusReport): string {
   lines.push('Resources (used/total)');
   for (const [k, total] of Object.entries(s.resources.total)) {
     const used = total - (s.resources.available[k] ?? 0);
-    const show = k === 'memory' ? `${fmtBytes(used)}/${fmtBytes(total)}` : `${+used.toFixed(3)}/${+total.toFixed(3)}`;
+    const show = k === 'memory' || k === 'objectStoreMemory' ? `${fmtBytes(used)}/${fmtBytes(total)}` : `${+used.toFixed(3)}/${+total.toFixed(3)}`;
     lines.push(`  ${show} ${k}`);
   }
   lines.push(`Tasks: ${s.runningTasks} running, ${s.pendingTasks} pending`);

@@ -331,7 +331,11 @@ export class NodeManager {
 
   /** Total and free resources. */
   resourceReport(): { total: ResourceMap; available: ResourceMap } {
-    return { total: { ...this.resources.total }, available: this.resources.available() };
+    const cap = this.objects.capacity;
+    return {
+      total: { ...this.resources.total, objectStoreMemory: cap },
+      available: { ...this.resources.available(), objectStoreMemory: Math.max(0, cap - this.segments.usedBytes) },
+    };
   }
 
   /** A snapshot for `ray-ts status`. */
@@ -357,7 +361,12 @@ export class NodeManager {
   }
 
   private readOrError(id: string): WireObject {
-    const obj = this.objects.read(id);
+    let obj: WireObject | undefined;
+    try {
+      obj = this.objects.read(id);
+    } catch (err) {
+      return errorObject(err as Error);
+    }
     if (obj) return obj;
     return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
   }

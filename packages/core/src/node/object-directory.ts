@@ -148,6 +148,8 @@ export class ObjectDirectory {
     if (need() <= 0) return;
     this.segments.trimPool(need());
     if (need() <= 0) return;
+    this.segments.dropRetired(need());
+    if (need() <= 0) return;
     const candidates = [...this.entries.values()]
       .filter((e) => e.state === 'ready' && e.obj?.s && !e.spilled && e.id !== keep)
       .sort((a, b) => a.lastAccess - b.lastAccess);

@@ -280,7 +280,13 @@ export class Scheduler {
         args.push(a.v);
         continue;
       }
-      const obj = this.host.objects.read(a.r);
+      let obj: WireObject | undefined;
+      try {
+        obj = this.host.objects.read(a.r);
+      } catch (err) {
+        this.fail(rec, err as Error); // e.g. ObjectStoreFullError while restoring a spilled argument
+        return;
+      }
       if (!obj) {
         const err = this.host.objects.missing(a.r) === 'freed' ? new ObjectFreedError(a.r) : new ObjectLostError(a.r);
         this.fail(rec, err);

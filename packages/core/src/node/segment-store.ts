@@ -149,6 +149,23 @@ export class SegmentStore {
     shm.unlinkSegment(name);
   }
 
+  /**
+   * Unlinks segments whose objects were freed but that some process still maps: their
+   * memory leaves the store's books (it is released when those mappings are collected)
+   * and they will not be reused. Returns bytes dropped.
+   */
+  dropRetired(bytes: number): number {
+    let dropped = 0;
+    for (const seg of [...this.segments.values()]) {
+      if (dropped >= bytes) break;
+      if (seg.retired && seg.pins.size > 0) {
+        dropped += seg.size;
+        this.remove(seg.name);
+      }
+    }
+    return dropped;
+  }
+
   /** Frees pooled segments until at least `bytes` are gone (or the pool is empty); returns bytes freed. */
   trimPool(bytes: number): number {
     let freed = 0;

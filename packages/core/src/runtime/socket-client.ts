@@ -118,7 +118,7 @@ export class SocketClient implements NodeClient {
     }
     // Fresh shared memory is slow to fault in: ask the node for reusable segments of this size.
     if (size >= GRANT_MIN_BYTES) this.send({ t: 'wantSegments', size });
-    const name = `rts-${this.nodeId}-${objectId}`;
+    const name = `rts-${this.nodeId}-${objectId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     return { name, view: new Uint8Array(shm.createSegment(name, size, false)) };
   }
   addRef(id: string): void {

@@ -12,6 +12,9 @@ import { config } from '../config.js';
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
+/** Frames written in one batch at most before a flush. */
+const FLUSH_EVERY_FRAMES = 64;
+
 /** Version of the wire protocol; a peer with another version is refused at hello. */
 export const PROTOCOL_VERSION = 1;
 
@@ -23,6 +26,7 @@ export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private corked = false;
+  private corkedFrames = 0;
   private closed = false;
   private readonly closeHandlers: Array<(err?: Error) => void> = [];
 
@@ -45,6 +49,7 @@ export class Connection {
     header.writeUInt32LE(body.length, 0);
     if (!this.corked) {
       this.corked = true;
+      this.corkedFrames = 0;
       this.socket.cork();
       process.nextTick(() => {
         this.corked = false;
@@ -53,6 +58,13 @@ export class Connection {
     }
     this.socket.write(header);
     this.socket.write(body);
+    // Code that only awaits promises never lets the tick end; flush every few frames so
+    // its messages (a generator's items, say) still go out as it runs.
+    if (++this.corkedFrames >= FLUSH_EVERY_FRAMES) {
+      this.corkedFrames = 0;
+      this.socket.uncork();
+      this.socket.cork();
+    }
   }
 
   /** Registers a callback for when the connection closes (with the error, if any). */

@@ -1,0 +1,71 @@
+/**
+ * DataContext: the settings of dataset execution in this process, like Ray's
+ * `DataContext.get_current()`. Change fields before running a dataset; each execution
+ * takes a frozen snapshot of them.
+ */
+import { totalmem } from 'node:os';
+import { config } from '@ray-ts/core';
+
+/** Limits and policies of the streaming executor. */
+export interface ExecutionOptions {
+  /**
+   * Bytes of blocks the executor keeps in the object store at once (queued between
+   * operators plus the expected output of running tasks); operators stop launching tasks
+   * above it. Set it below `objectStoreMemory` when you `init()` with a small store.
+   * @default a quarter of the default object store size (7.5% of system memory)
+   */
+  objectStoreMemoryLimit: number;
+  /** Blocks an operator may have waiting for its consumer before it stops launching tasks. @default 4 */
+  maxQueuedBlocksPerOperator: number;
+  /** Keep the order of rows through operators (deterministic output). @default true */
+  preserveOrder: boolean;
+  /** Calls in flight per actor of an actor pool. @default 2 */
+  maxTasksInFlightPerActor: number;
+}
+
+/** Settings of dataset execution. */
+export class DataContext {
+  private static current: DataContext | undefined;
+
+  /** Executor limits; see {@link ExecutionOptions}. */
+  executionOptions: ExecutionOptions = {
+    objectStoreMemoryLimit: Math.floor(totalmem() * config.objectStoreMemoryFraction * 0.25),
+    maxQueuedBlocksPerOperator: 4,
+    preserveOrder: true,
+    maxTasksInFlightPerActor: 2,
+  };
+  /** Show a progress bar per operator when stderr is a terminal. @default true */
+  enableProgressBars = true;
+  /** Read tasks (and blocks of fromItems) when a read gives no `overrideNumBlocks`; 0 means 4 per CPU. @default 0 */
+  readParallelism = 0;
+  /** Rows per batch for mapBatches when `batchSize` is not given. @default 1024 */
+  defaultBatchSize = 1024;
+  /** Target rows per block that readers yield (`ReadOptions.blockRows`). @default 65536 */
+  targetBlockRows = 65536;
+
+  /** The context of this process (created on first use). */
+  static getCurrent(): DataContext {
+    DataContext.current ??= new DataContext();
+    return DataContext.current;
+  }
+
+  /** A frozen plain copy, as sent with an execution to a worker or actor. */
+  snapshot(): DataContextSnapshot {
+    return Object.freeze({
+      executionOptions: Object.freeze({ ...this.executionOptions }),
+      enableProgressBars: this.enableProgressBars,
+      readParallelism: this.readParallelism,
+      defaultBatchSize: this.defaultBatchSize,
+      targetBlockRows: this.targetBlockRows,
+    });
+  }
+}
+
+/** A frozen copy of a {@link DataContext}. */
+export interface DataContextSnapshot {
+  readonly executionOptions: Readonly<ExecutionOptions>;
+  readonly enableProgressBars: boolean;
+  readonly readParallelism: number;
+  readonly defaultBatchSize: number;
+  readonly targetBlockRows: number;
+}
