@@ -9,7 +9,9 @@ import { ObjectFreedError, ObjectLostError, RayActorError, RayError, TaskCancell
 import type { ObjectDirectory } from './object-directory.js';
 import type { Grant, NodeResources } from './resources.js';
 import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
-import { errorObject, failRecord, finishRecord, newTaskRecord, sealAllReturns, sealReturns, type TaskRecord } from './task-record.js';
+import {
+  completeRecord, errorObject, failRecord, finishRecord, newTaskRecord, sealAllReturns, type TaskRecord,
+} from './task-record.js';
 
 interface ActorRecord {
   spec: ActorSpec;
@@ -214,13 +216,7 @@ export class ActorManager {
     if (!rec) return;
     a.inFlight.delete(taskId);
     if (rec.cancelled) this.fail(rec, new TaskCancelledError(rec.spec.name));
-    else if (error) {
-      sealAllReturns(this.host.objects, rec, error);
-      this.finish(rec);
-    } else {
-      sealReturns(this.host.objects, rec, returns, contained);
-      this.finish(rec);
-    }
+    else completeRecord(this.host, rec, returns, contained, error);
     this.stopIfIdle(a);
   }
 

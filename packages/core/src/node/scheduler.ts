@@ -15,7 +15,7 @@ import { config } from '../config.js';
 import type { ObjectDirectory } from './object-directory.js';
 import type { NodeResources } from './resources.js';
 import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
-import { failRecord, finishRecord, newTaskRecord, sealAllReturns, sealReturns, type Lease, type TaskRecord } from './task-record.js';
+import { completeRecord, failRecord, finishRecord, newTaskRecord, sealAllReturns, type Lease, type TaskRecord } from './task-record.js';
 
 /** What the scheduler needs from the node around it. */
 export interface SchedulerHost {
@@ -112,21 +112,16 @@ export class Scheduler {
     lease.inFlight.delete(taskId);
     const cls = this.classes.get(lease.classKey);
     if (cls) cls.avgUs = cls.avgUs === 0 ? durationUs : cls.avgUs * 0.8 + durationUs * 0.2;
-    if (rec.cancelled) {
-      this.fail(rec, new TaskCancelledError(rec.spec.name));
-    } else if (error) {
-      const retry = rec.spec.retryExceptions;
-      const allowed = retry === true || (Array.isArray(retry) && errorName !== undefined && retry.includes(errorName));
-      if (allowed && rec.retriesLeft > 0) {
-        rec.retriesLeft--;
-        this.requeue(rec);
-      } else {
-        sealAllReturns(this.host.objects, rec, error);
-        this.finish(rec);
-      }
+    const retry = rec.spec.retryExceptions;
+    const retryable = error !== undefined && rec.retriesLeft > 0 &&
+      (retry === true || (Array.isArray(retry) && errorName !== undefined && retry.includes(errorName)));
+    if (rec.cancelled) this.fail(rec, new TaskCancelledError(rec.spec.name));
+    else if (retryable) {
+      rec.retriesLeft--;
+      this.requeue(rec);
     } else {
-      sealReturns(this.host.objects, rec, returns, contained);
-      this.finish(rec);
+      completeRecord(this.host, rec, returns, contained, error);
+      this.tasks.delete(taskId);
     }
     this.afterLeaseActivity(lease);
   }

@@ -101,6 +101,15 @@ export function sealReturns(objects: ObjectDirectory, rec: TaskRecord, returns: 
   }
 }
 
+/** Stores what a worker reported for a finished call — its values, or its error — and finishes the record. */
+export function completeRecord(
+  host: RecordHost, rec: TaskRecord, returns: WireObject[] | undefined, contained: string[][] | undefined, error: WireObject | undefined,
+): void {
+  if (error) sealAllReturns(host.objects, rec, error);
+  else sealReturns(host.objects, rec, returns, contained);
+  finishRecord(host, rec);
+}
+
 /** Lease of a worker by a scheduling class: resources held while it runs tasks of the class. */
 export interface Lease {
   worker: WorkerHandle;
