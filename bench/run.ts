@@ -15,6 +15,17 @@ const SUITES: Readonly<Record<string, Suite>> = {
     does: "Ray's core microbenchmarks (tasks, actors, object store) vs Ray's figures, and piscina on the same no-op",
     load: () => import('./core/main.js'),
   },
+  'data': {
+    does: 'Data: group-by over Parquet vs DuckDB on the same files, and mapBatches scaling 1 vs 2 CPUs',
+    load: async () => ({
+      async main(argv: readonly string[]): Promise<number> {
+        const { spawnSync } = await import('node:child_process');
+        const script = new URL('./data/groupby.ts', import.meta.url).pathname;
+        const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit' });
+        return r.status ?? 1;
+      },
+    }),
+  },
   'data-parquet': {
     does: 'Parquet reading: our hyparquet -> Arrow adapter vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
     load: async () => ({
