@@ -3,18 +3,16 @@
  * `DataContext.get_current()`. Change fields before running a dataset; each execution
  * takes a frozen snapshot of them.
  */
-import { totalmem } from 'node:os';
-import { config } from '@ray-ts/core';
 
 /** Limits and policies of the streaming executor. */
 export interface ExecutionOptions {
   /**
    * Bytes of blocks the executor keeps in the object store at once (queued between
    * operators plus the expected output of running tasks); operators stop launching tasks
-   * above it. Set it below `objectStoreMemory` when you `init()` with a small store.
-   * @default a quarter of the default object store size (7.5% of system memory)
+   * above it.
+   * @default a quarter of the cluster's object store (`clusterResources().objectStoreMemory`)
    */
-  objectStoreMemoryLimit: number;
+  objectStoreMemoryLimit?: number;
   /** Blocks an operator may have waiting for its consumer before it stops launching tasks. @default 4 */
   maxQueuedBlocksPerOperator: number;
   /** Keep the order of rows through operators (deterministic output). @default true */
@@ -29,7 +27,6 @@ export class DataContext {
 
   /** Executor limits; see {@link ExecutionOptions}. */
   executionOptions: ExecutionOptions = {
-    objectStoreMemoryLimit: Math.floor(totalmem() * config.objectStoreMemoryFraction * 0.25),
     maxQueuedBlocksPerOperator: 4,
     preserveOrder: true,
     maxTasksInFlightPerActor: 2,

@@ -17,6 +17,9 @@ import type { DatasetStats } from './stats.js';
 import { releaseOwned } from './task-stream.js';
 
 /** Runs one execution of a plan. */
+/** Object store size assumed when the cluster does not report one. */
+const DEFAULT_STORE_BYTES = 2 * 1024 ** 3;
+
 export class StreamingExecutor {
   private readonly topo: Topology;
   private readonly final: RefBundle[] = [];
@@ -31,6 +34,7 @@ export class StreamingExecutor {
   private startedAt = 0;
   private endedAt = 0;
   private clusterCpus = 1;
+  private memoryLimit = DEFAULT_STORE_BYTES * 0.25;
   private progress?: ProgressReporter;
 
   constructor(plan: ExecNode, private readonly ctx: DataContextSnapshot, private readonly showProgress = true) {
@@ -70,7 +74,10 @@ export class StreamingExecutor {
 
   private async start(): Promise<void> {
     this.startedAt = performance.now();
-    this.clusterCpus = Math.max(1, (await ray.clusterResources()).CPU ?? 1);
+    const resources = await ray.clusterResources();
+    this.clusterCpus = Math.max(1, resources.CPU ?? 1);
+    // Unless set, the budget is a quarter of the cluster's object store.
+    this.memoryLimit = this.ctx.executionOptions.objectStoreMemoryLimit ?? Math.floor((resources.objectStoreMemory ?? DEFAULT_STORE_BYTES) * 0.25);
     const self = this;
     const env: ExecEnv = {
       ctx: this.ctx,
@@ -172,7 +179,7 @@ export class StreamingExecutor {
       usage += o.outputQueued().bytes + o.queued().bytes + o.heldInputBytes() + o.activeTasks() * o.estimatedTaskOutputBytes();
     }
     for (const b of this.final) if (b.owned) usage += b.meta.sizeBytes;
-    return usage + op.estimatedTaskOutputBytes() <= this.ctx.executionOptions.objectStoreMemoryLimit;
+    return usage + op.estimatedTaskOutputBytes() <= this.memoryLimit;
   }
 
   /** Stops everything: cancels tasks, kills actor pools, frees queued blocks. */
