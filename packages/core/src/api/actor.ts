@@ -8,7 +8,6 @@ import { trackHolder } from '../runtime/object-ref.js';
 import { registerDefinition } from '../runtime/function-registry.js';
 import { ACTOR_HANDLE_TAG } from '../runtime/core-worker.js';
 import { registerExtension } from '../serialization/index.js';
-import type { ObjectRef } from '../runtime/object-ref.js';
 import type { FunctionKey } from '../transport/protocol.js';
 import {
   resolveActorOptions, resolveMethodOptions, type ActorMethodOptions, type ActorOptions, type ResolvedActorOptions,
@@ -207,9 +206,6 @@ export function makeActorClass<C extends AnyClass>(cls: C, opts: ActorOptions | 
   const key = registerDefinition(cls, cls.name || 'AnonymousActor');
   return new ActorClassImpl(cls, key, resolved, raw, methodNamesOf(cls), hasAsyncMethods(cls)) as unknown as ActorClass<C>;
 }
-
-/** Marker type so ObjectRef is referenced in declaration output. */
-export type ActorCallRef<T> = ObjectRef<T>;
 
 registerExtension<ActorHandleBase>({
   tag: ACTOR_HANDLE_TAG,

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { realpathSync, existsSync } from 'node:fs';
 import { config } from '../config.js';
 import { newId } from '../ids.js';
-import { ActorNotFoundError, DriverCodeInWorkerError, GetTimeoutError, RayError, ObjectFreedError } from '../errors.js';
+import { ActorNotFoundError, DriverCodeInWorkerError, RayError, ObjectFreedError } from '../errors.js';
 import { NodeManager } from '../node/node-manager.js';
 import { CoreWorker } from '../runtime/core-worker.js';
 import { LocalClient } from '../runtime/local-client.js';
@@ -318,4 +318,3 @@ export function isMain(meta: { url: string }): boolean {
   return false;
 }
 
-export { GetTimeoutError };
