@@ -6,11 +6,10 @@
  */
 import type { ActorInfo, ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import { ObjectFreedError, ObjectLostError, RayActorError, RayError, TaskCancelledError } from '../errors.js';
-import type { ObjectDirectory } from './object-directory.js';
-import type { Grant, NodeResources } from './resources.js';
-import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
+import type { Grant } from './resources.js';
+import { envKeyOf, type WorkerHandle } from './worker-pool.js';
 import {
-  completeRecord, errorObject, failRecord, finishRecord, newTaskRecord, sealAllReturns, type TaskRecord,
+  completeRecord, type NodeHost, errorObject, failRecord, finishRecord, newTaskRecord, sealAllReturns, type TaskRecord,
 } from './task-record.js';
 
 interface ActorRecord {
@@ -34,14 +33,7 @@ interface ActorRecord {
 }
 
 /** What the actor manager needs from its node. */
-export interface ActorHost {
-  readonly nodeId: string;
-  readonly objects: ObjectDirectory;
-  readonly resources: NodeResources;
-  readonly pool: WorkerPool;
-  onStreamEnd(rec: TaskRecord): void;
-  onResourcesFreed(): void;
-}
+export type ActorHost = NodeHost;
 
 /** Error raised synchronously when a named actor's name is taken. */
 export class ActorNameTakenError extends RayError {

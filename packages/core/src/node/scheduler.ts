@@ -12,22 +12,11 @@ import {
   InfeasibleError, ObjectFreedError, ObjectLostError, TaskCancelledError, WorkerCrashedError,
 } from '../errors.js';
 import { config } from '../config.js';
-import type { ObjectDirectory } from './object-directory.js';
-import type { NodeResources } from './resources.js';
-import { envKeyOf, type WorkerHandle, type WorkerPool } from './worker-pool.js';
-import { completeRecord, failRecord, finishRecord, newTaskRecord, sealAllReturns, type Lease, type TaskRecord } from './task-record.js';
+import { envKeyOf, type WorkerHandle } from './worker-pool.js';
+import { type NodeHost, completeRecord, failRecord, finishRecord, newTaskRecord, sealAllReturns, type Lease, type TaskRecord } from './task-record.js';
 
 /** What the scheduler needs from the node around it. */
-export interface SchedulerHost {
-  readonly nodeId: string;
-  readonly objects: ObjectDirectory;
-  readonly resources: NodeResources;
-  readonly pool: WorkerPool;
-  /** A streaming task ended (normally or not). */
-  onStreamEnd(rec: TaskRecord): void;
-  /** Something may be runnable now (lets the actor manager place pending actors). */
-  onResourcesFreed(): void;
-}
+export type SchedulerHost = NodeHost;
 
 interface ClassState {
   queue: TaskRecord[];

@@ -6,8 +6,8 @@ import type { TaskSpec, WireObject } from '../transport/protocol.js';
 import { returnId, streamItemId } from '../ids.js';
 import { serialize } from '../serialization/index.js';
 import type { ObjectDirectory } from './object-directory.js';
-import type { Grant } from './resources.js';
-import type { WorkerHandle } from './worker-pool.js';
+import type { Grant, NodeResources } from './resources.js';
+import type { WorkerHandle, WorkerPool } from './worker-pool.js';
 
 /** Where a task is in its life. */
 export type TaskState = 'waitingDeps' | 'queued' | 'running' | 'finished';
@@ -74,7 +74,17 @@ export function sealAllReturns(objects: ObjectDirectory, rec: TaskRecord, obj: W
 /** What finishing a record needs from the node. */
 export interface RecordHost {
   readonly objects: ObjectDirectory;
+  /** A streaming task ended (normally or not). */
   onStreamEnd(rec: TaskRecord): void;
+}
+
+/** What the scheduler and the actor manager need from the node around them. */
+export interface NodeHost extends RecordHost {
+  readonly nodeId: string;
+  readonly resources: NodeResources;
+  readonly pool: WorkerPool;
+  /** Something may be runnable now (lets the actor manager place pending actors). */
+  onResourcesFreed(): void;
 }
 
 /** Marks a record finished: drops the holds on its arguments and ends its stream. False if it already was. */
