@@ -33,6 +33,12 @@ export const config = Object.freeze({
   maxMessageBytes: envNumber('MAX_MESSAGE_BYTES', 512 * 1024 * 1024),
   /** Grace period (ms) between SIGTERM and SIGKILL when stopping workers. */
   workerKillGraceMs: envNumber('WORKER_KILL_GRACE_MS', 1000),
+  /** How often (ms) a node reports its resources to the head, and the head pushes the cluster view. */
+  heartbeatMs: envNumber('HEARTBEAT_MS', 250),
+  /** A node not heard from for this long (ms) is declared dead. */
+  nodeTimeoutMs: envNumber('NODE_TIMEOUT_MS', 5000),
+  /** Bytes per read/write chunk when an object moves between nodes. */
+  transferChunkBytes: envNumber('TRANSFER_CHUNK_BYTES', 8 * 1024 * 1024),
 });
 
 /** Type of {@link config}. */

@@ -15,6 +15,10 @@ export interface HeadInfo {
   sessionDir: string;
   /** File with the cluster token (mode 0600). */
   tokenFile: string;
+  /** True for a head node. */
+  head?: boolean;
+  /** Address of the cluster's head (its own for a head). */
+  headAddress?: string;
 }
 
 /** Directory of ray-ts sessions and the head file. */

@@ -3,7 +3,7 @@
  */
 import { Command } from 'commander';
 import { fetchStatus, findSession, formatStatus } from './status.js';
-import { startHead, stopNode } from './start-stop.js';
+import { startNode, stopNode } from './start-stop.js';
 import { readHeadInfo, resolveToken } from './head-file.js';
 
 const program = new Command();
@@ -32,7 +32,10 @@ program
   .option('--head', 'start the head node of a new cluster')
   .option('--address <host:port>', 'join the cluster whose head is at this address')
   .option('--host <host>', 'address to listen on (default 127.0.0.1: only this machine)', '127.0.0.1')
-  .option('--port <port>', 'TCP port (0 picks a free one)', (v) => Number(v), 6380)
+  .option('--port <port>', 'TCP port (0 picks a free one; default 6380 for a head, 0 for a joining node)', (v) => Number(v))
+  .option('--node-ip-address <ip>', 'address other machines reach this node at (default: --host)')
+  .option('--redis-address <host:port>', 'keep the head\'s cluster state in Redis (a restarted head recovers it)')
+  .option('--block', 'stay in the foreground until stopped (for containers)')
   .option('--num-cpus <n>', 'CPUs this node offers', (v) => Number(v))
   .option('--num-gpus <n>', 'GPUs this node offers', (v) => Number(v))
   .option('--resources <json>', 'custom resources, e.g. \'{"special": 2}\'')
@@ -40,7 +43,11 @@ program
   .option('--token <token>', 'cluster token (default: RAY_TS_CLUSTER_TOKEN, or a new random one)')
   .option('--temp-dir <dir>', 'where sessions live (default: <tmpdir>/ray-ts)')
   .action(async (opts) => {
-    const info = await startHead(opts);
+    const info = await startNode(opts);
+    if (!info.head) {
+      console.log(`ray-ts node started at ${info.address} (node ${info.nodeId}, pid ${info.pid}), joined the head at ${info.headAddress}`);
+      return;
+    }
     console.log(`ray-ts head started at ${info.address} (node ${info.nodeId}, pid ${info.pid})`);
     console.log(`  connect:  await ray.init({ address: '${info.address}' })   — or address: 'auto' on this machine`);
     console.log(`  token:    ${info.tokenFile} (other machines: RAY_TS_CLUSTER_TOKEN=<its contents>)`);

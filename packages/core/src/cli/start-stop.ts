@@ -16,7 +16,13 @@ export interface StartOptions {
   head?: boolean;
   address?: string;
   host: string;
-  port: number;
+  port?: number;
+  /** Address other nodes and drivers reach this node at (default: the listen host). */
+  nodeIpAddress?: string;
+  /** Head state in Redis at this `host:port`. */
+  redisAddress?: string;
+  /** Stay in the foreground until stopped (containers). */
+  block?: boolean;
   numCpus?: number;
   numGpus?: number;
   resources?: string;
@@ -29,6 +35,16 @@ export interface StartOptions {
 const here = fileURLToPath(import.meta.url);
 const nodeMain = here.replace(/start-stop\.(ts|js)$/, (_m, ext: string) => `node-main.${ext}`);
 
+/** Node flags for the node process: from source (no build), it loads TypeScript through tsx like this CLI. */
+function nodeExecArgv(): string[] {
+  const argv = [...process.execArgv];
+  if (nodeMain.endsWith('.ts')) {
+    if (!argv.some((a) => a.includes('tsx'))) argv.push('--import', 'tsx');
+    if (!argv.some((a) => a.startsWith('--conditions') || a === '-C')) argv.push('--conditions=development');
+  }
+  return argv;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -38,11 +54,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Starts a head node in the background; resolves with its head info once it listens. */
-export async function startHead(o: StartOptions): Promise<HeadInfo> {
-  if (!o.head) {
-    throw new Error('joining a cluster as a worker node (--address) is not available yet; start a head with --head.');
-  }
+/** Starts a head node (`head`) or a node that joins `address`, in the background; resolves with its info once it listens. */
+export async function startNode(o: StartOptions): Promise<HeadInfo> {
+  if (!o.head && !o.address) throw new Error('pass --head to start a new cluster, or --address HEAD:PORT to join one.');
+  if (o.head && o.address) throw new Error('--head and --address exclude each other.');
+  if (o.redisAddress && !o.head) throw new Error('--redis-address is for the head (--head).');
+  if (o.address && !/^[^:/\s]+:\d+$/.test(o.address)) throw new Error(`--address must be host:port, got '${o.address}'`);
   const existing = readHeadInfo(o.tempDir);
   if (existing && alive(existing.pid)) throw new Error(`a ray-ts node is already running here at ${existing.address} (pid ${existing.pid}); run \`ray-ts stop\` first.`);
   const resources: Record<string, number> = {
@@ -51,7 +68,8 @@ export async function startHead(o: StartOptions): Promise<HeadInfo> {
     memory: Math.floor(totalmem() * 0.7),
     ...(o.resources ? (JSON.parse(o.resources) as Record<string, number>) : {}),
   };
-  const token = o.token ?? process.env.RAY_TS_CLUSTER_TOKEN ?? newClusterToken();
+  const token = o.token ?? process.env.RAY_TS_CLUSTER_TOKEN ?? (o.head ? newClusterToken() : undefined);
+  if (!token) throw new Error('joining a cluster needs its token: pass --token or set RAY_TS_CLUSTER_TOKEN (the head prints where its token file is).');
   const tempDir = rayTempDir(o.tempDir);
   mkdirSync(tempDir, { recursive: true });
   const nodeOptions = {
@@ -61,15 +79,21 @@ export async function startHead(o: StartOptions): Promise<HeadInfo> {
     sessionRoot: tempDir,
     prestartWorkers: Math.ceil(resources.CPU!),
     token,
-    tcp: { host: o.host, port: o.port },
+    tcp: { host: o.host, port: o.port ?? (o.head ? 6380 : 0) },
     tempDir: o.tempDir,
+    advertiseHost: o.nodeIpAddress,
+    ...(o.head ? { head: { redisAddress: o.redisAddress } } : { cluster: { headAddress: o.address } }),
   };
+  const env = { ...process.env, RAY_TS_NODE_OPTIONS: JSON.stringify(nodeOptions), RAY_TS_CLUSTER_TOKEN: '' };
+  if (o.block) {
+    // Foreground: the node is this command's child; signals pass through.
+    const child = spawn(process.execPath, [...nodeExecArgv(), nodeMain], { stdio: 'inherit', env });
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+    process.exit(code);
+  }
   const log = openSync(join(tempDir, 'node.log'), 'a');
-  const child = spawn(process.execPath, [...process.execArgv, nodeMain], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, RAY_TS_NODE_OPTIONS: JSON.stringify(nodeOptions), RAY_TS_CLUSTER_TOKEN: '' },
-  });
+  const child = spawn(process.execPath, [...nodeExecArgv(), nodeMain], { detached: true, stdio: ['ignore', log, log], env });
   child.unref();
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

@@ -52,7 +52,7 @@ export class ActorManager {
   constructor(private readonly host: ActorHost) {}
 
   /** Creates an actor; throws ActorNameTakenError synchronously when its name is in use (unless getIfExists). */
-  create(spec: ActorSpec): void {
+  create(spec: ActorSpec, restart?: { numRestarts: number; restartsLeft: number }): void {
     if (spec.name) {
       const key = `${spec.namespace}/${spec.name}`;
       const existing = this.names.get(key);
@@ -68,11 +68,12 @@ export class ActorManager {
       this.names.set(key, spec.actorId);
     }
     const rec: ActorRecord = {
-      spec, state: 'PENDING', restartsLeft: spec.maxRestarts, numRestarts: 0, queue: [], inFlight: new Map(),
-      handles: this.earlyHandles.get(spec.actorId) ?? 0,
+      spec, state: 'PENDING', restartsLeft: restart?.restartsLeft ?? spec.maxRestarts, numRestarts: restart?.numRestarts ?? 0,
+      queue: [], inFlight: new Map(), handles: this.earlyHandles.get(spec.actorId) ?? 0,
     };
     this.earlyHandles.delete(spec.actorId);
     this.actors.set(spec.actorId, rec);
+    this.host.onActorState?.(spec, restart ? 'RESTARTING' : 'PENDING');
     for (const id of spec.argRefs) this.host.objects.addRef(id);
     const deps = spec.args.filter((a): a is { r: string } => 'r' in a).map((a) => a.r);
     let pending = 0;
@@ -197,6 +198,7 @@ export class ActorManager {
       return;
     }
     a.state = 'ALIVE';
+    this.host.onActorState?.(a.spec, 'ALIVE');
     this.flush(a);
   }
 
@@ -239,6 +241,7 @@ export class ActorManager {
       if (a.restartsLeft > 0) a.restartsLeft--;
       a.numRestarts++;
       a.state = 'RESTARTING';
+      this.host.onActorState?.(a.spec, 'RESTARTING');
       this.place(a);
     } else {
       const why = a.initError ? 'its constructor threw' : a.orphaned ? 'all its handles went out of scope'
@@ -267,8 +270,27 @@ export class ActorManager {
     return { actorId: spec.actorId, name: spec.name, namespace: spec.namespace, cls: spec.cls, methods: spec.methods, streaming: spec.streaming, state: a.state };
   }
 
+  /** True when the actor lives on this node (in any state). */
+  has(actorId: string): boolean {
+    return this.lookup(actorId) !== undefined;
+  }
+
+  /** Handle counts kept for an actor not created here (yet); taken when it goes elsewhere. */
+  takeEarlyHandles(actorId: string): number {
+    const n = this.earlyHandles.get(actorId) ?? 0;
+    this.earlyHandles.delete(actorId);
+    return n;
+  }
+
   private place(a: ActorRecord): void {
     const { resources, pool, objects } = this.host;
+    if (a.state === 'PENDING' && !resources.canAcquire(a.spec.resources) && this.host.placeActorElsewhere?.(a.spec, a.handles)) {
+      // Another node hosts it: forget it here.
+      this.actors.delete(a.spec.actorId);
+      if (a.spec.name && this.names.get(`${a.spec.namespace}/${a.spec.name}`) === a.spec.actorId) this.names.delete(`${a.spec.namespace}/${a.spec.name}`);
+      for (const id of a.spec.argRefs) objects.removeRef(id);
+      return;
+    }
     if (!resources.feasible(a.spec.resources)) {
       console.warn(
         `[ray-ts] warning: actor ${a.spec.cls.name} asks for ${JSON.stringify(a.spec.resources)} but this cluster has ${JSON.stringify(resources.total)}; it stays pending.`,
@@ -350,6 +372,7 @@ export class ActorManager {
   private die(a: ActorRecord, reason: string): void {
     a.state = 'DEAD';
     a.deathReason = reason;
+    this.host.onActorState?.(a.spec, 'DEAD', reason);
     if (a.spec.name) {
       const key = `${a.spec.namespace}/${a.spec.name}`;
       if (this.names.get(key) === a.spec.actorId) this.names.delete(key);

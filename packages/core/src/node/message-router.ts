@@ -10,9 +10,12 @@ import { errorObject } from './task-record.js';
 import { hostId, tokenMatches } from '../transport/auth.js';
 import type { NodeManager } from './node-manager.js';
 import type { WorkerHandle } from './worker-pool.js';
+import { servePull } from '../cluster/object-pull.js';
 
 interface Peer {
   id: string;
+  /** What the other end said it is: worker, driver, cli, or node (another node, or this node's own link to its head service). */
+  kind: string;
   conn: Connection;
   worker?: WorkerHandle;
   refs: Map<string, number>;
@@ -71,7 +74,11 @@ export class NodeMessageRouter {
       setImmediate(() => conn.close());
       return undefined;
     }
-    const peer: Peer = { id: String(msg.id), conn, refs: new Map(), colocated: msg.hostId === hostId() };
+    if (msg.kind === 'pull') {
+      servePull(conn.socket, String(msg.id), this.node.objects, this.node.segments);
+      return undefined;
+    }
+    const peer: Peer = { id: String(msg.id), kind: String(msg.kind), conn, refs: new Map(), colocated: msg.hostId === hostId() };
     if (msg.kind === 'worker') {
       const w = this.node.pool.attach(String(msg.id), conn);
       if (!w) {
@@ -92,6 +99,51 @@ export class NodeMessageRouter {
     for (const [id, n] of peer.refs) this.node.removeRef(id, n);
     peer.refs.clear();
     this.node.segments.dropHolder(peer.id);
+    if (peer.kind === 'node') this.node.gcs?.onPeerClosed(peer.id);
+  }
+
+  /** Messages only other nodes send: forwarded work, watches, and requests to the head service. */
+  private routeCluster(peer: Peer, m: Msg): boolean {
+    const node = this.node;
+    const cluster = node.cluster;
+    if (m.t.startsWith('gcs.')) {
+      const gcs = node.gcs;
+      if (!gcs) {
+        if (m.req) peer.conn.send({ t: 'r', req: m.req, error: 'this node is not the head' });
+        return true;
+      }
+      const gp = { id: peer.id, send: (x: Msg) => peer.conn.send(x) };
+      gcs.handle(gp, m).then(
+        (res) => {
+          if (m.req) peer.conn.send({ t: 'r', req: m.req, ...(res ?? {}) });
+        },
+        (err: Error) => {
+          console.error(`[ray-ts] head: '${m.t}' failed`, err);
+          if (m.req) peer.conn.send({ t: 'r', req: m.req, error: err.message });
+        },
+      );
+      return true;
+    }
+    if (peer.kind !== 'node' || !cluster) return false;
+    switch (m.t) {
+      case 'fwdTask':
+        cluster.links.borrow((m.spec as TaskSpec).argRefs, m.from);
+        node.submitTask(m.spec as TaskSpec);
+        return true;
+      case 'fwdActorTask':
+        cluster.links.borrow((m.spec as TaskSpec).argRefs, m.from);
+        node.submitActorTask(m.spec as TaskSpec);
+        return true;
+      case 'fwdCreateActor':
+        cluster.links.borrow((m.spec as ActorSpec).argRefs, m.from);
+        node.createActor(m.spec as ActorSpec, false);
+        return true;
+      case 'watch':
+        cluster.links.answerWatch(m.ids as string[], (x) => peer.conn.send(x));
+        return true;
+      default:
+        return false;
+    }
   }
 
   private route(peer: Peer, m: Msg): void {
@@ -165,13 +217,16 @@ export class NodeMessageRouter {
         node.cancel(m.id, !!m.force, !!m.recursive);
         return;
       case 'kill':
-        node.actors.kill(m.actorId, m.noRestart !== false);
+        node.kill(m.actorId, m.noRestart !== false);
         return;
       case 'getActor':
-        peer.conn.send({ t: 'r', req: m.req, actor: node.getActor(m.namespace, m.name) ?? null });
+        node.getActor(m.namespace, m.name).then(
+          (actor) => peer.conn.send({ t: 'r', req: m.req, actor: actor ?? null }),
+          () => peer.conn.send({ t: 'r', req: m.req, actor: null }),
+        );
         return;
       case 'resources':
-        peer.conn.send({ t: 'r', req: m.req, ...node.resourceReport() });
+        peer.conn.send({ t: 'r', req: m.req, ...node.clusterResourceReport() });
         return;
       case 'status':
         peer.conn.send({ t: 'r', req: m.req, status: node.status() });
@@ -180,6 +235,7 @@ export class NodeMessageRouter {
         node.free(m.ids);
         return;
       default:
+        if (this.routeCluster(peer, m)) return;
         console.error(`[ray-ts] node: unknown message type '${m.t}' from ${peer.id}; closing`);
         peer.conn.close();
     }

@@ -23,6 +23,9 @@ import { ActorManager, ActorNameTakenError } from './actor-manager.js';
 import { errorObject, type TaskRecord } from './task-record.js';
 import { NodeMessageRouter } from './message-router.js';
 import { cleanStaleSessions } from './session-cleanup.js';
+import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
+import { GcsServer } from '../gcs/gcs-server.js';
+import type { GcsStore } from '../gcs/store.js';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -35,6 +38,12 @@ export interface NodeOptions {
   namespace: string;
   sessionRoot: string;
   prestartWorkers: number;
+  /** Join the cluster whose head is at this address (a worker node). */
+  cluster?: Omit<ClusterOptions, 'token'>;
+  /** Run the head service (cluster state) in this node, keeping durable state in `store`. */
+  head?: { store: GcsStore };
+  /** Address other nodes reach this node at (default: the TCP listener's). */
+  advertiseHost?: string;
 }
 
 interface StreamState {
@@ -61,6 +70,12 @@ export class NodeManager {
   private tcpServer?: Server;
   /** `host:port` of the TCP listener, when there is one. */
   tcpAddress?: string;
+  /** The head service, when this node is the head. */
+  gcs?: GcsServer;
+  /** This node's membership in a cluster (head and worker nodes). */
+  cluster?: ClusterAgent;
+  /** Cluster messages not handled by the agent (job and placement-group managers hook here). */
+  onClusterPush?: (m: Record<string, any> & { t: string }) => void;
   private closed = false;
 
   constructor(readonly options: NodeOptions) {
@@ -90,6 +105,10 @@ export class NodeManager {
       pool: this.pool,
       onStreamEnd: (rec: TaskRecord) => this.onStreamEnd(rec),
       onResourcesFreed: () => this.actors.retryPending(),
+      spill: (rec: TaskRecord, feasibleHere: boolean) => this.cluster?.spill(rec, feasibleHere) ?? false,
+      direct: (rec: TaskRecord) => this.cluster?.direct(rec) ?? false,
+      placeActorElsewhere: (spec: ActorSpec, handles: number) => this.cluster?.placeActorElsewhere(spec, handles) ?? false,
+      onActorState: (spec: ActorSpec, state: ActorInfo['state'], reason?: string) => this.cluster?.onActorState(spec, state, reason),
     };
     this.scheduler = new Scheduler(host);
     this.actors = new ActorManager(host);
@@ -127,8 +146,19 @@ export class NodeManager {
         this.tcpServer!.listen(port, host, () => resolve());
       });
       const addr = this.tcpServer.address();
-      this.tcpAddress = typeof addr === 'object' && addr ? `${host}:${addr.port}` : `${host}:${port}`;
+      const shown = this.options.advertiseHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+      this.tcpAddress = typeof addr === 'object' && addr ? `${shown}:${addr.port}` : `${shown}:${port}`;
       this.tcpServer.unref();
+    }
+    if (this.options.head) {
+      this.gcs = new GcsServer({ store: this.options.head.store });
+      await this.gcs.recover();
+    }
+    if (this.options.head || this.options.cluster) {
+      if (!this.tcpAddress) throw new Error('a cluster node needs a TCP listener (options.tcp)');
+      const headAddress = this.options.head ? this.tcpAddress : this.options.cluster!.headAddress;
+      this.cluster = new ClusterAgent(this, { ...this.options.cluster, headAddress, token: this.options.token });
+      await this.cluster.start();
     }
     for (let i = 0; i < this.options.prestartWorkers; i++) this.pool.start('', undefined);
   }
@@ -137,6 +167,8 @@ export class NodeManager {
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    this.cluster?.close();
+    this.gcs?.close();
     this.pool.shutdown();
     this.server?.close();
     this.tcpServer?.close();
@@ -150,13 +182,18 @@ export class NodeManager {
 
   /** Adds a reference held by a process: to an object, or (`ah:<actorId>`) to an actor handle. */
   addRef(id: string, n = 1): void {
-    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actors.handleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), n);
+    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actorHandleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), n);
     else this.objects.addRef(id, n);
+  }
+
+  private actorHandleRefs(actorId: string, n: number): void {
+    if (this.cluster && !this.actors.has(actorId)) this.cluster.remoteActors.handleRefs(actorId, n);
+    else this.actors.handleRefs(actorId, n);
   }
 
   /** Drops a reference added with {@link NodeManager.addRef}. */
   removeRef(id: string, n = 1): void {
-    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actors.handleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), -n);
+    if (id.startsWith(ACTOR_HANDLE_PREFIX)) this.actorHandleRefs(id.slice(ACTOR_HANDLE_PREFIX.length), -n);
     else this.objects.removeRef(id, n);
   }
 
@@ -168,12 +205,15 @@ export class NodeManager {
 
   /** Submits an actor method call. */
   submitActorTask(spec: TaskSpec): void {
-    const rec = this.actors.submit(spec);
+    const rec = this.cluster && !this.actors.has(spec.actorId!) ? this.cluster.remoteActors.submit(spec) : this.actors.submit(spec);
     if (spec.numReturns < 0) this.streams.set(spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
   }
 
   /** Creates an actor; `strict` rethrows a taken name (in-process callers), else the actor is created dead. */
   createActor(spec: ActorSpec, strict: boolean): void {
+    // Handles counted before the actor was known here become its early handles.
+    const moved = this.cluster?.remoteActors.takeHandles(spec.actorId) ?? 0;
+    if (moved) this.actors.handleRefs(spec.actorId, moved);
     try {
       this.actors.create(spec);
     } catch (err) {
@@ -321,12 +361,29 @@ export class NodeManager {
   cancel(objectId: string, force: boolean, recursive: boolean): void {
     const taskId = objectId.replace(/[.~]\d+$/, '');
     if (this.scheduler.tasks.has(taskId)) this.scheduler.cancel(taskId, force, recursive);
-    else this.actors.cancel(taskId);
+    else if (!this.cluster?.forwarding.cancel(taskId, force, recursive)) this.actors.cancel(taskId);
   }
 
-  /** Looks up a named actor. */
-  getActor(namespace: string, name: string): ActorInfo | undefined {
-    return this.actors.byName(namespace, name);
+  /** Looks up a named actor: on this node, else (in a cluster) in the head's actor table. */
+  async getActor(namespace: string, name: string): Promise<ActorInfo | undefined> {
+    const here = this.actors.byName(namespace, name);
+    if (here || !this.cluster) return here;
+    const r = await this.cluster.gcsRequest({ t: 'gcs.actorByName', namespace, name });
+    const a = r.actor as import('../gcs/gcs-types.js').ActorEntry | null;
+    if (!a) return undefined;
+    const { spec } = a;
+    return { actorId: a.actorId, name: a.name, namespace: a.namespace, cls: spec.cls, methods: spec.methods, streaming: spec.streaming, state: a.state };
+  }
+
+  /** Kills an actor here or, in a cluster, wherever it runs. */
+  kill(actorId: string, noRestart: boolean): void {
+    if (this.cluster && !this.actors.has(actorId)) this.cluster.remoteActors.kill(actorId, noRestart);
+    else this.actors.kill(actorId, noRestart);
+  }
+
+  /** Total and free resources of the cluster (this node alone when it is not in one). */
+  clusterResourceReport(): { total: ResourceMap; available: ResourceMap } {
+    return this.cluster ? this.cluster.clusterResources() : this.resourceReport();
   }
 
   /** Total and free resources. */
@@ -352,6 +409,7 @@ export class NodeManager {
       workers: this.pool.all().length,
       actors: this.actors.counts(),
       objectStore: { used: this.segments.usedBytes, capacity: this.objects.capacity, ...this.objects.stats() },
+      ...(this.cluster ? { nodes: [...this.cluster.view.values()] } : {}),
     };
   }
 
@@ -371,7 +429,8 @@ export class NodeManager {
     return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
   }
 
-  private onStreamEnd(rec: TaskRecord): void {
+  /** A streaming task ended (normally or not): wake its consumer. */
+  onStreamEnd(rec: TaskRecord): void {
     const st = this.streams.get(rec.spec.taskId);
     if (!st) return;
     st.count = Math.max(st.count, rec.yielded);

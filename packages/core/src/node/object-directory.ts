@@ -14,8 +14,18 @@ import type { SegmentStore } from './segment-store.js';
 /** How many freed ids are remembered. */
 const FREED_MEMORY = 100_000;
 
-/** Lifecycle of an object. */
-export type ObjectState = 'pending' | 'ready';
+/** Lifecycle of an object: made yet or not, and for a ready one whether its value is on this node or another. */
+export type ObjectState = 'pending' | 'ready' | 'remote';
+
+/** Where the value of a `remote` object lives. */
+export interface RemoteLocation {
+  /** Node holding the value. */
+  at: string;
+  /** Size in bytes of the layout. */
+  n: number;
+  /** The value is an error. */
+  e?: 1;
+}
 
 interface Entry {
   id: string;
@@ -28,6 +38,12 @@ interface Entry {
   contained: string[];
   waiters: Array<() => void>;
   lastAccess: number;
+  /** Value on another node (state 'remote'). */
+  remote?: RemoteLocation;
+  /** A pull of the remote value is under way. */
+  pulling?: boolean;
+  /** Called once the object is made (here or on another node), without pulling it. */
+  madeWaiters?: Array<() => void>;
 }
 
 /** Why a freed or unknown id cannot be read. */
@@ -46,6 +62,10 @@ export class ObjectDirectory {
   spilledBytesTotal = 0;
   /** Objects spilled, over the node's life. */
   spilledCount = 0;
+  /** Asked when someone waits for a `remote` object: fetch its value and call {@link ObjectDirectory.completePull}. */
+  onPullNeeded?: (id: string, loc: RemoteLocation) => void;
+  /** Told when an object leaves the table (the cluster agent drops what it borrowed for it). */
+  onFreed?: (id: string, remote: RemoteLocation | undefined) => void;
 
   constructor(
     private readonly segments: SegmentStore,
@@ -73,7 +93,7 @@ export class ObjectDirectory {
     const e = this.entries.get(id);
     if (!e) return;
     e.refs -= n;
-    if (e.refs <= 0 && e.state === 'ready') this.free(e);
+    if (e.refs <= 0 && e.state !== 'pending') this.free(e);
   }
 
   /** Stores the value of an object and wakes its waiters. A second seal of a ready object is ignored. */
@@ -88,20 +108,119 @@ export class ObjectDirectory {
       if (obj.s && obj.s !== e.obj?.s) this.segments.release(obj.s);
       return;
     }
+    if (e.state === 'remote') {
+      // A pulled (or rebuilt) copy of a value already known: keep the contained refs as they are.
+      e.remote = undefined;
+      e.pulling = false;
+      e.state = 'ready';
+      e.obj = obj;
+      e.lastAccess = ++this.tick;
+      for (const w of e.waiters.splice(0)) w();
+      if (e.refs <= 0) this.free(e);
+      else if (obj.s) this.makeRoom(0);
+      return;
+    }
     for (const c of contained) this.addRef(c);
     e.state = 'ready';
     e.obj = obj;
     e.contained = contained;
     e.lastAccess = ++this.tick;
+    for (const w of e.madeWaiters?.splice(0) ?? []) w();
     const waiters = e.waiters.splice(0);
     for (const w of waiters) w();
     if (e.refs <= 0) this.free(e);
     else if (obj.s) this.makeRoom(0);
   }
 
-  /** Whether the object is ready. */
+  /** Whether the object is ready with its value on this node. */
   isReady(id: string): boolean {
     return this.entries.get(id)?.state === 'ready';
+  }
+
+  /** Whether the object is made (its value here or on another node). */
+  isMade(id: string): boolean {
+    const st = this.entries.get(id)?.state;
+    return st === 'ready' || st === 'remote';
+  }
+
+  /** Calls `fn` once the object is made, here or on another node (at once if it is, or if it is unknown). */
+  onMade(id: string, fn: () => void): void {
+    const e = this.entries.get(id);
+    if (!e || e.state !== 'pending') {
+      fn();
+      return;
+    }
+    (e.madeWaiters ??= []).push(fn);
+  }
+
+  /** The stored value of a ready object without touching it (no restore, no LRU update); undefined when not ready here. */
+  peek(id: string): WireObject | undefined {
+    const e = this.entries.get(id);
+    return e?.state === 'ready' ? e.obj : undefined;
+  }
+
+  /** Where a `remote` object's value lives, if it is one. */
+  remoteOf(id: string): RemoteLocation | undefined {
+    return this.entries.get(id)?.remote;
+  }
+
+  /**
+   * Records that a pending object was made on another node: readers pull it on demand.
+   * Returns false when the object is unknown (nobody holds it) or already made.
+   */
+  sealRemote(id: string, loc: RemoteLocation, contained: string[]): boolean {
+    const e = this.entries.get(id);
+    if (!e || e.state !== 'pending') return false;
+    for (const c of contained) this.addRef(c);
+    e.state = 'remote';
+    e.remote = loc;
+    e.contained = contained;
+    e.lastAccess = ++this.tick;
+    for (const w of e.madeWaiters?.splice(0) ?? []) w();
+    if (e.refs <= 0) {
+      this.free(e);
+      return true;
+    }
+    if (e.waiters.length) this.requestPull(e);
+    return true;
+  }
+
+  /** Stores the pulled value of a `remote` object and wakes its waiters. */
+  completePull(id: string, obj: WireObject): void {
+    const e = this.entries.get(id);
+    if (!e || e.state !== 'remote') {
+      if (obj.s) this.segments.release(obj.s);
+      return;
+    }
+    this.seal(id, obj, []);
+  }
+
+  /**
+   * The node that held a `remote` (or was making a pending) object died: the entry goes
+   * back to pending, keeping its references and waiters, until it is rebuilt or sealed
+   * with an error. Returns the ids it contained (released).
+   */
+  resetToPending(id: string): void {
+    const e = this.entries.get(id);
+    if (!e || e.state === 'ready') return;
+    if (e.state === 'remote') for (const c of e.contained) this.removeRef(c);
+    e.state = 'pending';
+    e.remote = undefined;
+    e.pulling = false;
+    e.contained = [];
+  }
+
+  /** Ids of `remote` objects whose value lives on node `at`. */
+  remoteAt(at: string): string[] {
+    const out: string[] = [];
+    for (const e of this.entries.values()) if (e.state === 'remote' && e.remote?.at === at) out.push(e.id);
+    return out;
+  }
+
+  private requestPull(e: Entry): void {
+    if (e.pulling || !e.remote) return;
+    e.pulling = true;
+    this.onPullNeeded?.(e.id, e.remote);
   }
 
   /** Whether the id is known (pending or ready). */
@@ -122,6 +241,7 @@ export class ObjectDirectory {
       return () => {};
     }
     e.waiters.push(fn);
+    if (e.state === 'remote') this.requestPull(e);
     return () => {
       const i = e.waiters.indexOf(fn);
       if (i >= 0) e.waiters.splice(i, 1);
@@ -194,6 +314,7 @@ export class ObjectDirectory {
 
   private free(e: Entry): void {
     this.entries.delete(e.id);
+    this.onFreed?.(e.id, e.remote);
     const evicted = this.freedRing[this.freedNext];
     if (evicted !== undefined) this.recentlyFreed.delete(evicted);
     this.freedRing[this.freedNext] = e.id;
@@ -209,6 +330,7 @@ export class ObjectDirectory {
       this.segments.release(e.obj.s);
     }
     for (const w of e.waiters.splice(0)) w();
+    for (const w of e.madeWaiters?.splice(0) ?? []) w();
     for (const c of e.contained) this.removeRef(c);
   }
 

@@ -39,6 +39,10 @@ export class Scheduler {
     this.tasks.set(spec.taskId, rec);
     for (const id of spec.argRefs) this.host.objects.addRef(id);
     if (spec.parentTaskId) this.tasks.get(spec.parentTaskId)?.children.add(spec.taskId);
+    if (this.host.direct?.(rec)) {
+      this.tasks.delete(spec.taskId);
+      return rec;
+    }
     if (spec.strategy.kind === 'NODE_AFFINITY' && spec.strategy.nodeId !== this.host.nodeId && !spec.strategy.soft) {
       this.fail(rec, new InfeasibleError(`Task ${spec.name} is pinned to node ${spec.strategy.nodeId}, which is not in this cluster.`));
       return rec;
@@ -186,6 +190,7 @@ export class Scheduler {
       const head = cls.queue[0]!;
       const need = head.spec.resources;
       if (!resources.feasible(need)) {
+        if (this.spillQueued(cls, false) && cls.queue.length === 0) continue;
         if (!cls.infeasibleWarned) {
           cls.infeasibleWarned = true;
           console.warn(
@@ -220,7 +225,25 @@ export class Scheduler {
         cls.leases.add(lease);
         while (lease.inFlight.size < depth && cls.queue.length) this.send(lease, cls.queue.shift()!);
       }
+      // What this node cannot start now may run on another node (local first, then spill).
+      if (cls.queue.length && !resources.canAcquire(need)) this.spillQueued(cls, true);
     }
+  }
+
+  /** Offers queued tasks to other nodes, in order, until one is refused. True when any went. */
+  private spillQueued(cls: ClassState, feasibleHere: boolean): boolean {
+    const spill = this.host.spill;
+    if (!spill) return false;
+    let n = 0;
+    while (n < cls.queue.length) {
+      const rec = cls.queue[n]!;
+      if (rec.spec.numReturns < 0 || (feasibleHere && rec.spec.spilledFrom)) break;
+      if (!spill.call(this.host, rec, feasibleHere)) break;
+      this.tasks.delete(rec.spec.taskId);
+      n++;
+    }
+    if (n) cls.queue.splice(0, n);
+    return n > 0;
   }
 
   private waitForDeps(rec: TaskRecord): void {

@@ -2,7 +2,7 @@
  * A task as the node tracks it, and the helpers that finish it: storing its return
  * values or an error object in every return slot.
  */
-import type { TaskSpec, WireObject } from '../transport/protocol.js';
+import type { ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import { returnId, streamItemId } from '../ids.js';
 import { serialize } from '../serialization/index.js';
 import type { ObjectDirectory } from './object-directory.js';
@@ -85,6 +85,17 @@ export interface NodeHost extends RecordHost {
   readonly pool: WorkerPool;
   /** Something may be runnable now (lets the actor manager place pending actors). */
   onResourcesFreed(): void;
+  /**
+   * In a cluster: sends a task this node cannot run now (or at all, when `feasibleHere`
+   * is false) to another node. True when it went; the caller forgets the record.
+   */
+  spill?(rec: TaskRecord, feasibleHere: boolean): boolean;
+  /** In a cluster: places a task whose strategy names where it runs (node affinity, spread). True when it went elsewhere. */
+  direct?(rec: TaskRecord): boolean;
+  /** In a cluster: places an actor this node cannot host now on another node. True when it went. */
+  placeActorElsewhere?(spec: ActorSpec, handles: number): boolean;
+  /** In a cluster: an actor's state changed here (the head's actor table follows it). */
+  onActorState?(spec: ActorSpec, state: 'PENDING' | 'ALIVE' | 'RESTARTING' | 'DEAD', reason?: string): void;
 }
 
 /** Marks a record finished: drops the holds on its arguments and ends its stream. False if it already was. */

@@ -59,13 +59,13 @@ export class LocalClient implements NodeClient {
     this.node.cancel(objectId, force, recursive);
   }
   kill(actorId: string, noRestart: boolean): void {
-    this.node.actors.kill(actorId, noRestart);
+    this.node.kill(actorId, noRestart);
   }
   async getActor(namespace: string, name: string): Promise<ActorInfo | undefined> {
     return this.node.getActor(namespace, name);
   }
   async resources(): Promise<{ total: ResourceMap; available: ResourceMap }> {
-    return this.node.resourceReport();
+    return this.node.clusterResourceReport();
   }
   async status(): Promise<StatusReport> {
     return this.node.status();

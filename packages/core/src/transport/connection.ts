@@ -18,6 +18,20 @@ const FLUSH_EVERY_FRAMES = 64;
 /** Version of the wire protocol; a peer with another version is refused at hello. */
 export const PROTOCOL_VERSION = 1;
 
+/** One message as a frame (length + msgpack body), for code that writes to a raw socket. */
+export function frame(msg: { t: string } & Record<string, unknown>): Buffer {
+  const body = packr.pack(msg);
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out.writeUInt32LE(body.length, 0);
+  body.copy(out, 4);
+  return out;
+}
+
+/** Decodes a frame body. */
+export function unframe(body: Uint8Array): unknown {
+  return unpackr.unpack(body);
+}
+
 /** Handler of the messages a connection receives. */
 export type MessageHandler = (msg: Record<string, unknown> & { t: string }) => void;
 

@@ -23,7 +23,8 @@ export type ResourceMap = Record<string, number>;
 export type SchedulingStrategyWire =
   | { kind: 'DEFAULT' }
   | { kind: 'SPREAD' }
-  | { kind: 'NODE_AFFINITY'; nodeId: string; soft: boolean };
+  | { kind: 'NODE_AFFINITY'; nodeId: string; soft: boolean }
+  | { kind: 'PLACEMENT_GROUP'; pgId: string; bundleIndex: number };
 
 /** Environment a worker runs with. */
 export interface RuntimeEnvWire {
@@ -68,6 +69,8 @@ export interface TaskSpec {
   parentTaskId?: string;
   /** Process-unique id of the submitter. */
   callerId: string;
+  /** Set when another node forwarded (spilled) the task here: it is not spilled again unless it cannot run here at all. */
+  spilledFrom?: string;
 }
 
 /** An actor creation request. */
@@ -124,4 +127,6 @@ export interface StatusReport {
   workers: number;
   actors: { alive: number; pending: number; dead: number; restarting: number };
   objectStore: { used: number; capacity: number; objects: number; spilled: number; spilledBytes: number };
+  /** Every node of the cluster, when this node is in one. */
+  nodes?: import('../gcs/gcs-types.js').NodeView[];
 }

@@ -1,0 +1,78 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ray from '@ray-ts/core';
+import * as defs from '../fixtures/cluster-defs.js';
+import { startCluster, waitFor, type TestCluster } from './harness.js';
+
+let cluster: TestCluster;
+
+before(async () => {
+  cluster = await startCluster({ cpus: 1 }, [{ cpus: 1 }, { cpus: 1, resources: { special: 2 } }]);
+  await ray.init({ address: cluster.address, token: cluster.token });
+});
+after(async () => {
+  ray.shutdown();
+  await cluster?.stop();
+});
+
+test('nodes join the head: cluster resources add up', async () => {
+  await waitFor(async () => (await ray.clusterResources()).CPU === 3, 15_000, '3 CPUs');
+  const r = await ray.clusterResources();
+  assert.equal(r.CPU, 3);
+  assert.equal(r.special, 2);
+});
+
+test('tasks spill from a full node to the others', { timeout: 60_000 }, async () => {
+  const nodes = new Set(await ray.get(Array.from({ length: 12 }, () => defs.whereAmI.remote(300))));
+  assert.equal(nodes.size, 3, `ran on ${[...nodes].join(', ')}`);
+});
+
+test('a task needing a custom resource runs on the node that has it', async () => {
+  const where = await ray.get(defs.special.remote());
+  assert.equal(where, cluster.nodes[1]!.nodeId);
+});
+
+test('node affinity pins a task to a node', async () => {
+  const target = cluster.nodes[0]!.nodeId;
+  const got = await ray.get(Array.from({ length: 4 }, () => defs.whereAmI.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: target } }).remote(0)));
+  assert.deepEqual(new Set(got), new Set([target]));
+});
+
+test('objects cross nodes byte-exact (made on one node, read on another and by the driver)', { timeout: 60_000 }, async () => {
+  const [a, b] = [cluster.nodes[0]!.nodeId, cluster.nodes[1]!.nodeId];
+  const n = 24 * 1024 * 1024 + 7;
+  const made = defs.makeBytes.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: a } }).remote(n, 42);
+  const sum = await ray.get(defs.checksum.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: b } }).remote(made));
+  const local = await ray.get(defs.checksum.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: a } }).remote(made));
+  assert.equal(sum.node, b);
+  assert.equal(sum.n, n);
+  assert.equal(sum.h, local.h);
+  const bytes = (await ray.get(made)) as Uint8Array;
+  assert.equal(bytes.length, n);
+  let h = 0;
+  for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + bytes[i]!) | 0;
+  assert.equal(h, sum.h);
+});
+
+test('a put from the driver reaches tasks on every node', async () => {
+  const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 0xff);
+  const ref = ray.put(data);
+  const sums = await ray.get(cluster.nodes.map((n) => defs.checksum.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: n.nodeId } }).remote(ref)));
+  assert.equal(new Set(sums.map((s) => s.h)).size, 1);
+  assert.equal(sums[0]!.n, data.length);
+});
+
+test('actors placed on another node keep state and order; named actors are found cluster-wide', async () => {
+  const c = defs.RemoteCounter.options({ name: 'cluster-counter', resources: { special: 1 } }).remote();
+  const vals = await ray.get(Array.from({ length: 20 }, () => c.inc.remote(1)));
+  assert.deepEqual(vals, Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.equal(await ray.get(c.node.remote()), cluster.nodes[1]!.nodeId);
+  const again = await ray.getActor<typeof defs.Counter>('cluster-counter');
+  assert.equal(await ray.get(again.inc.remote(10)), 30);
+  ray.kill(c);
+});
+
+test('status lists every node', async () => {
+  const r = await ray.clusterResources();
+  assert.ok(r.CPU >= 3);
+});
