@@ -142,8 +142,19 @@ export class ClusterAgent {
   }
 
   /** Places an actor this node has no room for on a node that has. */
-  placeActorElsewhere(spec: ActorSpec, handles: number): boolean {
-    const target = this.pickNode(spec.resources, !this.node.resources.feasible(spec.resources));
+  placeActorElsewhere(spec: ActorSpec, handles: number, fitsHere: boolean): boolean {
+    const s = spec.strategy;
+    let target: NodeView | undefined;
+    if (s.kind === 'NODE_AFFINITY' && s.nodeId !== this.node.nodeId && this.isAlive(s.nodeId)) target = this.view.get(s.nodeId);
+    else if (s.kind === 'NODE_AFFINITY' && s.nodeId === this.node.nodeId) return false;
+    else if (s.kind === 'SPREAD') {
+      const nodes = this.aliveNodes().filter((n) => fits(spec.resources, n.total));
+      const pick = nodes[this.spreadNext++ % Math.max(1, nodes.length)];
+      if (!pick || pick.nodeId === this.node.nodeId) {
+        if (fitsHere) return false;
+      } else target = pick;
+    } else if (fitsHere) return false;
+    target ??= this.pickNode(spec.resources, !this.node.resources.feasible(spec.resources));
     if (!target) return false;
     if (!this.sendTo(target.nodeId, { t: 'fwdCreateActor', spec: this.inlineActorSpec(spec), from: this.node.nodeId })) return false;
     this.remoteActors.placed(spec, target.nodeId, handles);
@@ -270,7 +281,7 @@ export class ClusterAgent {
     this.backlog.delete(dead);
     const resubmit = (spec: TaskSpec) => this.node.scheduler.submit(spec);
     const retried = this.forwarding.onNodeDead(dead, resubmit);
-    this.remoteActors.onNodeDead(dead);
+    this.remoteActors.onNodeDead(dead, retried);
     this.links.onNodeDead(dead, resubmit, retried);
     this.node.scheduler.scheduleDispatch();
   }

@@ -99,13 +99,15 @@ export class RemoteActors {
   }
 
   /** A node died: calls in flight there are re-queued (if the actor may retry them) or failed. */
-  onNodeDead(dead: string): void {
+  onNodeDead(dead: string, retried: Set<string>): void {
     for (const rec of this.host.forwarding.takeActorCalls(dead)) {
       const a = this.get(rec.spec.actorId!);
       const retries = a.entry?.spec.maxTaskRetries ?? 0;
       if (a.entry && a.entry.restartsLeft !== 0 && (retries === -1 || rec.attempt < retries)) {
         rec.attempt++;
         rec.state = 'queued';
+        retried.add(rec.spec.taskId);
+        for (let i = 0; i < Math.max(1, rec.spec.numReturns); i++) this.host.node.objects.resetToPending(`${rec.spec.taskId}.${i}`);
         a.queue.unshift(rec);
       } else {
         failRecord(this.host.node, rec, new RayActorError(rec.spec.actorId!, `its node ${dead} died while it ran ${rec.spec.name}`, a.entry?.name));

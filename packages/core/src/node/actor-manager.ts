@@ -284,7 +284,7 @@ export class ActorManager {
 
   private place(a: ActorRecord): void {
     const { resources, pool, objects } = this.host;
-    if (a.state === 'PENDING' && !resources.canAcquire(a.spec.resources) && this.host.placeActorElsewhere?.(a.spec, a.handles)) {
+    if (a.state === 'PENDING' && this.host.placeActorElsewhere?.(a.spec, a.handles, resources.canAcquire(a.spec.resources))) {
       // Another node hosts it: forget it here.
       this.actors.delete(a.spec.actorId);
       if (a.spec.name && this.names.get(`${a.spec.namespace}/${a.spec.name}`) === a.spec.actorId) this.names.delete(`${a.spec.namespace}/${a.spec.name}`);

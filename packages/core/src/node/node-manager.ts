@@ -107,7 +107,7 @@ export class NodeManager {
       onResourcesFreed: () => this.actors.retryPending(),
       spill: (rec: TaskRecord, feasibleHere: boolean) => this.cluster?.spill(rec, feasibleHere) ?? false,
       direct: (rec: TaskRecord) => this.cluster?.direct(rec) ?? false,
-      placeActorElsewhere: (spec: ActorSpec, handles: number) => this.cluster?.placeActorElsewhere(spec, handles) ?? false,
+      placeActorElsewhere: (spec: ActorSpec, handles: number, fitsHere: boolean) => this.cluster?.placeActorElsewhere(spec, handles, fitsHere) ?? false,
       onActorState: (spec: ActorSpec, state: ActorInfo['state'], reason?: string) => this.cluster?.onActorState(spec, state, reason),
     };
     this.scheduler = new Scheduler(host);

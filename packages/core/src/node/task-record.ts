@@ -92,8 +92,8 @@ export interface NodeHost extends RecordHost {
   spill?(rec: TaskRecord, feasibleHere: boolean): boolean;
   /** In a cluster: places a task whose strategy names where it runs (node affinity, spread). True when it went elsewhere. */
   direct?(rec: TaskRecord): boolean;
-  /** In a cluster: places an actor this node cannot host now on another node. True when it went. */
-  placeActorElsewhere?(spec: ActorSpec, handles: number): boolean;
+  /** In a cluster: places an actor on another node (its strategy says so, or this node has no room now). True when it went. */
+  placeActorElsewhere?(spec: ActorSpec, handles: number, fitsHere: boolean): boolean;
   /** In a cluster: an actor's state changed here (the head's actor table follows it). */
   onActorState?(spec: ActorSpec, state: 'PENDING' | 'ALIVE' | 'RESTARTING' | 'DEAD', reason?: string): void;
 }
