@@ -55,3 +55,4 @@ export {
 } from './errors.js';
 export { config } from './config.js';
 export { callerModule } from './runtime/function-registry.js';
+export { WorkingDirError } from './runtime-env/working-dir.js';

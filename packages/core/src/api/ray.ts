@@ -20,7 +20,7 @@ import { checkKeys, nonNegative } from './options.js';
 import { preloadArrow } from '../serialization/index.js';
 import { currentState, isWorkerProcess, requireState, setState } from './state.js';
 import { handleData, makeActorHandle, type ActorHandle } from './actor.js';
-import type { ResourceMap } from '../transport/protocol.js';
+import type { ResourceMap, RuntimeEnvWire } from '../transport/protocol.js';
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -46,6 +46,13 @@ export interface InitOptions {
   ignoreReinitError?: boolean;
   /** Where session directories (sockets, spill files) go. @default `<tmpdir>/ray-ts` */
   tempDir?: string;
+  /**
+   * The job's runtime environment, for every task and actor it starts. `workingDir`
+   * (cluster only): this directory is packed (node_modules and .git left out, plus
+   * `excludes`), stored in the head, and unpacked on each node that runs the job's code;
+   * modules under it load from that copy, never from this machine's path.
+   */
+  runtimeEnv?: { workingDir?: string; excludes?: string[]; envVars?: Record<string, string> };
 }
 
 /** What init() reports. */
@@ -56,7 +63,7 @@ export interface InitInfo {
   resources: ResourceMap;
 }
 
-const INIT_KEYS = new Set(['numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir']);
+const INIT_KEYS = new Set(['numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir', 'runtimeEnv']);
 let exitHookInstalled = false;
 
 /** Starts ray-ts: an embedded local cluster using this machine's cores, with no server to start. */
@@ -97,6 +104,8 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
   });
   await Promise.all([node.start(), preloadArrow()]);
   const core = new CoreWorker(new LocalClient(node), 'driver', namespace, newId('j'));
+  // In the embedded cluster workers read this machine's files: only envVars apply.
+  if (options.runtimeEnv?.envVars) core.jobRuntimeEnv = { envVars: { ...options.runtimeEnv.envVars } };
   setState({ core, node, namespace, jobId: core.jobId, workerId: 'driver' });
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -137,12 +146,44 @@ async function connect(address: string, options: InitOptions): Promise<InitInfo>
   await preloadArrow();
   const namespace = options.namespace ?? `anonymous-${newId('j')}`;
   const core = new CoreWorker(client, 'driver', namespace, newId('j'));
+  try {
+    core.jobRuntimeEnv = await jobRuntimeEnv(client, options.runtimeEnv);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
   setState({ core, namespace, jobId: core.jobId, workerId: client.peerId });
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => shutdown());
   }
   return { nodeId: client.nodeId, sessionDir: client.sessionDir, namespace, resources: (await client.resources()).total };
+}
+
+/** Packs and uploads the job's working directory (once per content hash), and checks the options. */
+async function jobRuntimeEnv(client: SocketClient, env: InitOptions['runtimeEnv']): Promise<RuntimeEnvWire | undefined> {
+  if (env === undefined) return undefined;
+  checkKeys('init() options.runtimeEnv', env, new Set(['workingDir', 'excludes', 'envVars']));
+  const out: RuntimeEnvWire = {};
+  if (env.envVars !== undefined) {
+    for (const [k, v] of Object.entries(env.envVars)) if (typeof v !== 'string') throw new TypeError(`init() options.runtimeEnv.envVars.${k} must be a string`);
+    out.envVars = { ...env.envVars };
+  }
+  if (env.workingDir !== undefined) {
+    if (typeof env.workingDir !== 'string' || !env.workingDir) throw new TypeError('init() options.runtimeEnv.workingDir must be a directory path');
+    const { packWorkingDir } = await import('../runtime-env/working-dir.js');
+    const dir = realpathSync(resolvePath(env.workingDir));
+    const packed = await packWorkingDir(dir, { excludes: env.excludes });
+    const have = await client.request({ t: 'gcs.kvExists', key: packed.uri });
+    if (have.error) throw new RayError(`Cannot store the working directory in the cluster: ${String(have.error)}`);
+    if (!have.exists) {
+      const r = await client.request({ t: 'gcs.kvPut', key: packed.uri, value: packed.bytes });
+      if (r.error) throw new RayError(`Cannot store the working directory in the cluster: ${String(r.error)}`);
+    }
+    out.workingDir = packed.uri;
+    out.workingDirRoot = pathToFileURL(dir).href;
+  }
+  return out.workingDir || out.envVars ? out : undefined;
 }
 
 function info(st: NonNullable<ReturnType<typeof currentState>>): InitInfo {

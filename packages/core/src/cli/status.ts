@@ -72,5 +72,14 @@ export function formatStatus(s: StatusReport): string {
   lines.push(`Workers: ${s.workers}`);
   const os = s.objectStore;
   lines.push(`Object store: ${fmtBytes(os.used)}/${fmtBytes(os.capacity)} in shared memory, ${os.objects} objects, ${os.spilled} spilled (${fmtBytes(os.spilledBytes)})`);
+  if (s.nodes?.length) {
+    const alive = s.nodes.filter((n) => n.state === 'ALIVE');
+    lines.push(`Cluster: ${alive.length} alive node(s), ${s.nodes.length - alive.length} dead`);
+    for (const n of s.nodes) {
+      const cpu = `${+((n.total.CPU ?? 0) - (n.available.CPU ?? 0)).toFixed(3)}/${n.total.CPU ?? 0} CPU`;
+      const demand = n.demand.map((d) => `${JSON.stringify(d.resources)}x${d.count}`).join(' ');
+      lines.push(`  ${n.state === 'ALIVE' ? 'ALIVE' : 'DEAD '} ${n.nodeId}${n.isHead ? ' (head)' : ''} ${n.address}  ${cpu}  queued ${n.queued}${demand ? `  demand ${demand}` : ''}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -108,6 +108,15 @@ export class NodeMessageRouter {
     const cluster = node.cluster;
     if (m.t.startsWith('gcs.')) {
       const gcs = node.gcs;
+      if (!gcs && cluster && peer.kind !== 'node') {
+        // A driver on a worker node: its requests to the head service go through this node.
+        const { req, ...rest } = m;
+        cluster.gcsRequest(rest as Msg).then(
+          (r) => req && peer.conn.send({ ...r, t: 'r', req }),
+          (err: Error) => req && peer.conn.send({ t: 'r', req, error: err.message }),
+        );
+        return true;
+      }
       if (!gcs) {
         if (m.req) peer.conn.send({ t: 'r', req: m.req, error: 'this node is not the head' });
         return true;

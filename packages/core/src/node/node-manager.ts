@@ -26,6 +26,7 @@ import { cleanStaleSessions } from './session-cleanup.js';
 import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
 import { GcsServer } from '../gcs/gcs-server.js';
 import type { GcsStore } from '../gcs/store.js';
+import { WorkingDirCache } from '../runtime-env/working-dir-cache.js';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -65,6 +66,8 @@ export class NodeManager {
   readonly scheduler: Scheduler;
   readonly actors: ActorManager;
   private readonly streams = new Map<string, StreamState>();
+  /** Driver code directories unpacked here (fetched from the head). */
+  private readonly workingDirs: WorkingDirCache;
   private readonly router: NodeMessageRouter;
   private server?: Server;
   private tcpServer?: Server;
@@ -83,6 +86,11 @@ export class NodeManager {
     this.sessionDir = join(options.sessionRoot, session);
     this.socketPath = join(this.sessionDir, 'node.sock');
     this.segments = new SegmentStore(`rts-${this.nodeId}`);
+    this.workingDirs = new WorkingDirCache(join(this.sessionDir, 'runtime_resources'), async (uri) => {
+      if (!this.cluster) throw new Error('runtimeEnv.workingDir needs a cluster node');
+      const r = await this.cluster.gcsRequest({ t: 'gcs.kvGet', key: uri });
+      return (r.value as Uint8Array | null) ?? null;
+    });
     this.objects = new ObjectDirectory(this.segments, options.objectStoreMemory, join(this.sessionDir, 'spill'));
     this.resources = new NodeResources(options.resources);
     this.pool = new WorkerPool({
@@ -92,6 +100,7 @@ export class NodeManager {
       namespace: options.namespace,
       token: options.token,
       softLimit: Math.max(1, Math.ceil(options.resources.CPU ?? 1)),
+      workingDir: (uri: string) => this.workingDirs.get(uri),
       onExit: (w, info) => this.onWorkerExit(w, info),
       onReady: () => {
         this.actors.onWorkerReady();

@@ -22,7 +22,8 @@ export type WorkerState = 'starting' | 'idle' | 'leased' | 'actor' | 'dead';
 export interface WorkerHandle {
   id: string;
   envKey: string;
-  proc: ChildProcess;
+  /** The process (absent while its working directory is being prepared). */
+  proc?: ChildProcess;
   pid: number;
   conn?: Connection;
   state: WorkerState;
@@ -35,8 +36,8 @@ export interface WorkerHandle {
 
 /** Key of a runtime environment (workers are reused only within one). */
 export function envKeyOf(env: RuntimeEnvWire | undefined): string {
-  if (!env?.envVars || Object.keys(env.envVars).length === 0) return '';
-  return JSON.stringify(Object.entries(env.envVars).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const vars = env?.envVars && Object.keys(env.envVars).length ? JSON.stringify(Object.entries(env.envVars).sort(([a], [b]) => (a < b ? -1 : 1))) : '';
+  return env?.workingDir ? `${env.workingDir}|${vars}` : vars;
 }
 
 /** Options of a {@link WorkerPool}. */
@@ -50,6 +51,8 @@ export interface WorkerPoolOptions {
   onExit: (w: WorkerHandle, info: string) => void;
   /** Cluster token the workers present. */
   token?: string;
+  /** Unpacked directory of a working-dir URI: the path when ready, else a promise of it (fetched and unpacked). */
+  workingDir?: (uri: string) => string | Promise<string>;
   onReady: (w: WorkerHandle) => void;
 }
 
@@ -117,6 +120,32 @@ export class WorkerPool {
 
   /** Starts a worker process; it becomes usable when it connects (onReady). */
   start(envKey: string, env: RuntimeEnvWire | undefined): WorkerHandle {
+    if (env?.workingDir) {
+      if (!this.opts.workingDir) throw new RaySystemError('runtimeEnv.workingDir needs a node in a cluster (init({ address }))');
+      const dir = this.opts.workingDir(env.workingDir);
+      if (typeof dir !== 'string') {
+        // Fetch and unpack first; the worker counts as starting meanwhile.
+        const w: WorkerHandle = { id: newId('w'), envKey, pid: -1, state: 'starting', idleSince: Date.now() };
+        this.workers.set(w.id, w);
+        dir.then(
+          (d) => (w.state === 'dead' || this.closed ? undefined : this.spawnWorker(w, env, d)),
+          (err: Error) => this.workerGone(w, `its working directory could not be prepared: ${err.message}`),
+        );
+        return w;
+      }
+      const w: WorkerHandle = { id: newId('w'), envKey, pid: -1, state: 'starting', idleSince: Date.now() };
+      this.workers.set(w.id, w);
+      this.spawnWorker(w, env, dir);
+      return w;
+    }
+    const w: WorkerHandle = { id: newId('w'), envKey, pid: -1, state: 'starting', idleSince: Date.now() };
+    this.workers.set(w.id, w);
+    this.spawnWorker(w, env, undefined);
+    return w;
+  }
+
+  private spawnWorker(w: WorkerHandle, env: RuntimeEnvWire | undefined, workingDir: string | undefined): void {
+    const { envKey, id } = w;
     const failed = this.startFailures.get(envKey);
     if (failed && failed.n >= MAX_START_FAILURES) {
       throw new RaySystemError(
@@ -124,8 +153,12 @@ export class WorkerPool {
           'Check the stderr lines above prefixed with (pid=...), the node flags of the driver, and runtimeEnv.',
       );
     }
-    const id = newId('w');
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(env?.envVars ?? {}) };
+    if (workingDir) {
+      childEnv.RAY_TS_WORKING_DIR = workingDir;
+      childEnv.RAY_TS_WORKING_DIR_URI = env!.workingDir;
+      childEnv.RAY_TS_WORKING_DIR_ROOT = env!.workingDirRoot ?? '';
+    }
     delete childEnv.NODE_TEST_CONTEXT;
     delete childEnv.NODE_OPTIONS_TEST;
     Object.assign(childEnv, {
@@ -137,12 +170,14 @@ export class WorkerPool {
       RAY_TS_NAMESPACE: this.opts.namespace,
     });
     if (this.opts.token !== undefined) childEnv.RAY_TS_CLUSTER_TOKEN = this.opts.token;
+    void envKey;
     const proc = spawn(process.execPath, [...childExecArgv(), workerEntry], {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(workingDir ? { cwd: workingDir } : {}),
     });
-    const w: WorkerHandle = { id, envKey, proc, pid: proc.pid ?? -1, state: 'starting', idleSince: Date.now() };
-    this.workers.set(id, w);
+    w.proc = proc;
+    w.pid = proc.pid ?? -1;
     forwardLines(proc.stdout!, process.stdout, w.pid);
     forwardLines(proc.stderr!, process.stderr, w.pid);
     proc.on('exit', (code, signal) => {
@@ -151,7 +186,6 @@ export class WorkerPool {
     });
     proc.on('error', (err) => this.workerGone(w, `spawn failed: ${err.message}`));
     proc.unref();
-    return w;
   }
 
   /** A worker connected and said hello. */
@@ -161,7 +195,7 @@ export class WorkerPool {
     w.conn = conn;
     conn.onClose(() => {
       // A worker whose connection drops is of no use; make sure it is gone.
-      if (w.state !== 'dead' && !this.closed) w.proc.kill('SIGKILL');
+      if (w.state !== 'dead' && !this.closed) w.proc?.kill('SIGKILL');
     });
     (conn.socket as { unref?: () => void }).unref?.();
     this.startFailures.delete(w.envKey);
@@ -173,10 +207,10 @@ export class WorkerPool {
   /** Kills a worker (SIGKILL at once when `force`, else SIGTERM then SIGKILL). */
   kill(w: WorkerHandle, force = true): void {
     if (w.state === 'dead') return;
-    if (force) w.proc.kill('SIGKILL');
+    if (force) w.proc?.kill('SIGKILL');
     else {
-      w.proc.kill('SIGTERM');
-      setTimeout(() => w.proc.kill('SIGKILL'), config.workerKillGraceMs).unref();
+      w.proc?.kill('SIGTERM');
+      setTimeout(() => w.proc?.kill('SIGKILL'), config.workerKillGraceMs).unref();
     }
   }
 
@@ -186,7 +220,7 @@ export class WorkerPool {
     clearInterval(this.timer);
     for (const w of this.workers.values()) {
       try {
-        w.proc.kill('SIGKILL');
+        w.proc?.kill('SIGKILL');
       } catch {
         /* gone */
       }

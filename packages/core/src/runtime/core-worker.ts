@@ -51,6 +51,18 @@ export class CoreWorker {
   /** Called before this worker blocks in get/wait inside a task (returns queued work to the node). */
   onBlock?: () => void;
   private keepAlive?: NodeJS.Timeout;
+  /** The job's runtime environment (init's runtimeEnv: working directory, env vars), under each task's own. */
+  jobRuntimeEnv?: RuntimeEnvWire = process.env.RAY_TS_WORKING_DIR_URI
+    ? { workingDir: process.env.RAY_TS_WORKING_DIR_URI, workingDirRoot: process.env.RAY_TS_WORKING_DIR_ROOT || undefined }
+    : undefined;
+
+  /** A task's runtime environment over the job's. */
+  private env(own: RuntimeEnvWire | undefined): RuntimeEnvWire | undefined {
+    const job = this.jobRuntimeEnv;
+    if (!job) return own;
+    if (!own) return job;
+    return { ...job, ...own, envVars: { ...(job.envVars ?? {}), ...(own.envVars ?? {}) } };
+  }
 
   constructor(
     readonly client: NodeClient,
@@ -160,7 +172,7 @@ export class CoreWorker {
     const { wire, argRefs, temps } = this.encodeArgs(args);
     const spec: TaskSpec = {
       taskId, fn, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, resources: opts.resources,
-      maxRetries: opts.maxRetries, retryExceptions: opts.retryExceptions, runtimeEnv: opts.runtimeEnv,
+      maxRetries: opts.maxRetries, retryExceptions: opts.retryExceptions, runtimeEnv: this.env(opts.runtimeEnv),
       strategy: opts.strategy, parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId,
     };
     const out = this.returnRefs(taskId, opts.numReturns);
@@ -187,7 +199,7 @@ export class CoreWorker {
   /** Creates an actor. */
   createActor(spec: Omit<ActorSpec, 'args' | 'argRefs' | 'callerId'>, args: unknown[]): void {
     const { wire, argRefs, temps } = this.encodeArgs(args);
-    this.client.createActor({ ...spec, args: wire, argRefs, callerId: this.client.peerId });
+    this.client.createActor({ ...spec, runtimeEnv: this.env(spec.runtimeEnv), args: wire, argRefs, callerId: this.client.peerId });
     for (const t of temps) t.release();
   }
 

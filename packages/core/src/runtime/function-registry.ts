@@ -50,17 +50,34 @@ export function callerModule(skipDirs: string[] = []): string {
   return 'unknown:';
 }
 
+/**
+ * In a worker that runs from a working directory (runtimeEnv.workingDir), module URLs
+ * under the driver's directory map to the unpacked copy on this node, and back: keys
+ * always name the driver's URL, so every node finds the same definition in its own copy.
+ */
+const wdLocal = process.env.RAY_TS_WORKING_DIR ? pathToFileURL(process.env.RAY_TS_WORKING_DIR).href.replace(/\/?$/, '/') : undefined;
+const wdRoot = process.env.RAY_TS_WORKING_DIR_ROOT ? process.env.RAY_TS_WORKING_DIR_ROOT.replace(/\/?$/, '/') : undefined;
+
+function toLocal(module: string): string {
+  return wdLocal && wdRoot && module.startsWith(wdRoot) ? wdLocal + module.slice(wdRoot.length) : module;
+}
+
+function toShared(module: string): string {
+  return wdLocal && wdRoot && module.startsWith(wdLocal) ? wdRoot + module.slice(wdLocal.length) : module;
+}
+
 /** Registers a definition made at the caller's module; returns its key. */
 export function registerDefinition(target: unknown, name: string, module = callerModule()): FunctionKey {
   const n = ordinals.get(module) ?? 0;
   ordinals.set(module, n + 1);
   const key = `${n}:${name}`;
   definitions.set(`${module}#${key}`, target);
-  return { module, key, name };
+  return { module: toShared(module), key, name };
 }
 
 /** Finds a definition, importing its module first if needed. */
-export async function resolveDefinition<T>(fk: FunctionKey): Promise<T> {
+export async function resolveDefinition<T>(shared: FunctionKey): Promise<T> {
+  const fk = { ...shared, module: toLocal(shared.module) };
   const id = `${fk.module}#${fk.key}`;
   let found = definitions.get(id);
   if (found !== undefined) return found as T;

@@ -178,7 +178,8 @@ export class SocketClient implements NodeClient {
     else this.conn.socket.unref();
   }
 
-  private request(msg: Msg): Promise<Msg> {
+  /** Sends a request and resolves with its answer (for requests the node passes to the head service). */
+  request(msg: Msg): Promise<Msg> {
     const req = ++this.reqSeq;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });

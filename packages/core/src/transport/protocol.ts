@@ -29,6 +29,10 @@ export type SchedulingStrategyWire =
 /** Environment a worker runs with. */
 export interface RuntimeEnvWire {
   envVars?: Record<string, string>;
+  /** `wd://<hash>.tar.gz`: the driver's code directory, stored in the head; nodes fetch and unpack it. */
+  workingDir?: string;
+  /** File URL of that directory on the driver's machine (module URLs under it are mapped to the unpacked copy). */
+  workingDirRoot?: string;
 }
 
 /** An argument of a task: a value inline, or a ref whose value is resolved before the task runs. */
