@@ -28,6 +28,8 @@ export interface TestCluster {
   nodes: TestNode[];
   /** Adds a worker node. */
   addNode(opts?: NodeOpts): Promise<TestNode>;
+  /** Kills the head (SIGKILL: a crash) and starts it again on the same port with the same settings. */
+  restartHead(): Promise<TestNode>;
   /** SIGKILLs a node's process (and its workers die with their node's socket). */
   kill(node: TestNode): void;
   /** Stops every node and removes the temp dirs. */
@@ -67,7 +69,9 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
   };
   const hostEnv = (o: NodeOpts) => ({ RAY_TS_HOST_ID: `test-host-${seq++}`, RAY_TS_CLUSTER_TOKEN: token, ...(o.env ?? {}) });
   const headArgs = ['--head', '--port', '0', ...nodeArgs(head), ...(head.redisAddress ? ['--redis-address', head.redisAddress] : [])];
-  const headNode = await start(headArgs, mk(), hostEnv(head));
+  const headEnv = hostEnv(head);
+  const headDir = mk();
+  let headNode = await start(headArgs, headDir, headEnv);
   const cluster: TestCluster = {
     address: headNode.address,
     token,
@@ -77,6 +81,16 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
       const n = await start(['--address', headNode.address, ...nodeArgs(o)], mk(), hostEnv(o));
       nodes.push(n);
       return n;
+    },
+    async restartHead() {
+      const old = headNode;
+      process.kill(old.pid, 'SIGKILL');
+      while (alive(old.pid)) await new Promise((r) => setTimeout(r, 20));
+      const port = old.address.slice(old.address.lastIndexOf(':') + 1);
+      const args = headArgs.map((a, i) => (headArgs[i - 1] === '--port' ? port : a));
+      headNode = await start(args, headDir, headEnv);
+      cluster.head = headNode;
+      return headNode;
     },
     kill(n: TestNode) {
       try {
@@ -119,6 +133,15 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
     throw err;
   }
   return cluster;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Waits until `fn` returns true (polling), or throws after `ms`. */

@@ -37,6 +37,8 @@ export const config = Object.freeze({
   heartbeatMs: envNumber('HEARTBEAT_MS', 250),
   /** A node not heard from for this long (ms) is declared dead. */
   nodeTimeoutMs: envNumber('NODE_TIMEOUT_MS', 5000),
+  /** How long (ms) a node keeps trying to rejoin a head that went away before it stops. */
+  headReconnectTimeoutMs: envNumber('HEAD_RECONNECT_TIMEOUT_MS', 60_000),
   /** Bytes per read/write chunk when an object moves between nodes. */
   transferChunkBytes: envNumber('TRANSFER_CHUNK_BYTES', 8 * 1024 * 1024),
 });

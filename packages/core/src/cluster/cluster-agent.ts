@@ -40,8 +40,9 @@ export class ClusterAgent {
   private heartbeat?: NodeJS.Timeout;
   private spreadNext = 0;
   private closed = false;
-  /** Called when the head connection is lost for good. */
+  /** Called when the head connection is lost for good (reconnecting gave up). */
   onHeadLost?: () => void;
+  private reconnecting?: Promise<void>;
 
   constructor(readonly node: NodeManager, readonly opts: ClusterOptions) {
     this.links = new ObjectLinks(this);
@@ -56,18 +57,52 @@ export class ClusterAgent {
 
   /** Connects to the head and registers this node. */
   async start(): Promise<void> {
-    this.gcs = await RpcLink.connect(this.opts.headAddress, 'node', this.node.nodeId, this.opts.token, (m) => this.onGcsPush(m));
-    this.gcs.onClose(() => {
-      if (!this.closed) {
-        console.error(`[ray-ts] node ${this.node.nodeId}: lost the head at ${this.opts.headAddress}`);
-        this.onHeadLost?.();
-      }
-    });
-    const r = await this.gcs.request({ t: 'gcs.register', node: this.selfView() }, 15_000);
-    for (const n of r.nodes as NodeView[]) this.view.set(n.nodeId, n);
-    for (const a of r.actors as ActorEntry[]) this.remoteActors.onActorEntry(a);
+    await this.connectHead();
     this.heartbeat = setInterval(() => this.beat(), config.heartbeatMs);
     this.heartbeat.unref();
+  }
+
+  /** Opens the link to the head and (re-)registers, reporting the actors that live here. */
+  private async connectHead(): Promise<void> {
+    const link = await RpcLink.connect(this.opts.headAddress, 'node', this.node.nodeId, this.opts.token, (m) => this.onGcsPush(m));
+    this.gcs = link;
+    link.onClose(() => this.onHeadClosed(link));
+    const r = await link.request({ t: 'gcs.register', node: this.selfView(), actors: this.node.actors.live() }, 15_000);
+    for (const n of r.nodes as NodeView[]) this.view.set(n.nodeId, n);
+    for (const a of r.actors as ActorEntry[]) this.remoteActors.onActorEntry(a);
+  }
+
+  /**
+   * The head went away. The head node's own work died with it; this node keeps running
+   * what it has and reconnects, re-registering itself and its actors, so work continues
+   * once a head (restarted with the same Redis) is back. It gives up after
+   * RAY_TS_HEAD_RECONNECT_TIMEOUT_MS.
+   */
+  private onHeadClosed(link: RpcLink): void {
+    if (this.closed || link !== this.gcs || this.node.gcs) return;
+    console.error(`[ray-ts] node ${this.node.nodeId}: lost the head at ${this.opts.headAddress}; reconnecting`);
+    for (const n of this.view.values()) {
+      if (n.isHead && n.state === 'ALIVE' && n.nodeId !== this.node.nodeId) {
+        n.state = 'DEAD';
+        this.onNodeDead(n.nodeId);
+      }
+    }
+    const deadline = Date.now() + config.headReconnectTimeoutMs;
+    this.reconnecting = (async () => {
+      while (!this.closed) {
+        try {
+          await this.connectHead();
+          console.error(`[ray-ts] node ${this.node.nodeId}: rejoined the head at ${this.opts.headAddress}`);
+          return;
+        } catch {
+          if (Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      if (!this.closed) this.onHeadLost?.();
+    })().finally(() => {
+      this.reconnecting = undefined;
+    });
   }
 
   /** Leaves the cluster (node shutdown). */
@@ -79,7 +114,8 @@ export class ClusterAgent {
   }
 
   /** A request to the head. */
-  gcsRequest(msg: Msg, timeoutMs = 30_000): Promise<Msg> {
+  async gcsRequest(msg: Msg, timeoutMs = 30_000): Promise<Msg> {
+    if (this.gcs.closed && this.reconnecting) await this.reconnecting;
     return this.gcs.request(msg, timeoutMs);
   }
 

@@ -58,6 +58,39 @@ export class GcsServer {
       this.actors.set(id, a);
       if (a.name && a.state !== 'DEAD') this.names.set(`${a.namespace}/${a.name}`, id);
     }
+    if (this.actors.size) {
+      console.log(`[ray-ts] head: recovered ${this.actors.size} actor(s) from the store; waiting for their nodes to rejoin`);
+      setTimeout(() => this.reconcileRecovered(), this.opts.nodeTimeoutMs ?? config.nodeTimeoutMs).unref();
+    }
+  }
+
+  /**
+   * A node (re-)registering tells which actors live on it: after a head restart this is
+   * how the actor table learns where recovered actors are, and that they are alive.
+   */
+  private async adoptActors(nodeId: string, live: Array<{ spec: ActorEntry['spec']; state: ActorEntry['state']; restartsLeft: number; numRestarts: number }>): Promise<void> {
+    for (const l of live) {
+      const a: ActorEntry = {
+        ...(this.actors.get(l.spec.actorId) ?? { actorId: l.spec.actorId, name: l.spec.name, namespace: l.spec.namespace, spec: l.spec }),
+        nodeId, state: l.state, restartsLeft: l.restartsLeft, numRestarts: l.numRestarts,
+      };
+      this.actors.set(a.actorId, a);
+      if (a.name) this.names.set(`${a.namespace}/${a.name}`, a.actorId);
+      await this.persistActor(a);
+      this.broadcast({ t: 'gcs.actor', actor: a });
+    }
+  }
+
+  /**
+   * After a restart: actors whose node has not rejoined within the node timeout are
+   * restarted elsewhere (per maxRestarts), like actors of a node that died.
+   */
+  private reconcileRecovered(): void {
+    for (const a of this.actors.values()) {
+      if (a.state === 'DEAD') continue;
+      if (this.nodes.get(a.nodeId)?.state === 'ALIVE') continue;
+      void this.restartActor(a, `its node ${a.nodeId} did not rejoin after the head restarted`);
+    }
   }
 
   /** The store (for job and placement-group managers). */
@@ -88,6 +121,7 @@ export class GcsServer {
         this.nodes.set(v.nodeId, { ...v, state: 'ALIVE', startedAt: now, lastSeen: now, queued: 0, demand: [] });
         this.peers.set(v.nodeId, peer);
         console.log(`[ray-ts] head: node ${v.nodeId} joined at ${v.address} with ${JSON.stringify(v.total)}`);
+        await this.adoptActors(v.nodeId, (m.actors ?? []) as Array<{ spec: ActorEntry['spec']; state: ActorEntry['state']; restartsLeft: number; numRestarts: number }>);
         this.broadcastView();
         return { nodes: [...this.nodes.values()], actors: [...this.actors.values()].filter((a) => a.state !== 'DEAD') };
       }

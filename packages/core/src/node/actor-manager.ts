@@ -270,6 +270,15 @@ export class ActorManager {
     return { actorId: spec.actorId, name: spec.name, namespace: spec.namespace, cls: spec.cls, methods: spec.methods, streaming: spec.streaming, state: a.state };
   }
 
+  /** Actors alive (or being placed) here, for re-registering with a restarted head. */
+  live(): Array<{ spec: ActorSpec; state: ActorInfo['state']; restartsLeft: number; numRestarts: number }> {
+    const out: Array<{ spec: ActorSpec; state: ActorInfo['state']; restartsLeft: number; numRestarts: number }> = [];
+    for (const a of this.actors.values()) {
+      if (a.state !== 'DEAD') out.push({ spec: a.spec, state: a.state, restartsLeft: a.restartsLeft, numRestarts: a.numRestarts });
+    }
+    return out;
+  }
+
   /** True when the actor lives on this node (in any state). */
   has(actorId: string): boolean {
     return this.lookup(actorId) !== undefined;
