@@ -41,6 +41,8 @@ export {
 } from './api/ray.js';
 export type { InitOptions, InitInfo, GetOptions, WaitOptions, CancelOptions } from './api/ray.js';
 export { getRuntimeContext } from './api/runtime-context.js';
+export { placementGroup, removePlacementGroup, getPlacementGroup, PlacementGroup } from './api/placement-group.js';
+export type { PlacementGroupOptions, PlacementStrategy } from './api/placement-group.js';
 export type { RuntimeContext } from './api/runtime-context.js';
 export type { ActorClass, ActorHandle, ActorMethod, MethodNames } from './api/actor.js';
 export type { RemoteFunction, MultiReturnFunction, RemoteArgs, RemoteReturn, RefOr } from './api/remote-function.js';

@@ -3,12 +3,15 @@
  * field throws TypeError or RangeError naming it, synchronously.
  */
 import type { ResourceMap, RuntimeEnvWire, SchedulingStrategyWire } from '../transport/protocol.js';
+import { pgRequest } from '../gcs/pg-placement.js';
 
 /** Where a task or actor may run. */
 export type SchedulingStrategy =
   | 'DEFAULT'
   | 'SPREAD'
-  | { type: 'NODE_AFFINITY'; nodeId: string; soft?: boolean };
+  | { type: 'NODE_AFFINITY'; nodeId: string; soft?: boolean }
+  /** Into a placement group's bundle `bundleIndex` (any bundle when omitted or -1). */
+  | { type: 'PLACEMENT_GROUP'; placementGroup: { readonly id: string; readonly bundleCount: number }; bundleIndex?: number };
 
 /** Environment of the worker that runs a task or actor. */
 export interface RuntimeEnv {
@@ -150,7 +153,21 @@ function strategyWire(where: string, s: SchedulingStrategy | undefined): Schedul
     if (typeof s.nodeId !== 'string' || !s.nodeId) throw new TypeError(`${where}.schedulingStrategy.nodeId must be a node id string`);
     return { kind: 'NODE_AFFINITY', nodeId: s.nodeId, soft: !!s.soft };
   }
-  throw new TypeError(`${where}.schedulingStrategy must be 'DEFAULT', 'SPREAD' or { type: 'NODE_AFFINITY', nodeId, soft }`);
+  if (typeof s === 'object' && s !== null && s.type === 'PLACEMENT_GROUP') {
+    const pg = s.placementGroup;
+    if (!pg || typeof pg.id !== 'string') throw new TypeError(`${where}.schedulingStrategy.placementGroup must be a PlacementGroup`);
+    const index = s.bundleIndex ?? -1;
+    if (!Number.isInteger(index) || index < -1 || index >= pg.bundleCount) {
+      throw new RangeError(`${where}.schedulingStrategy.bundleIndex must be -1 or a bundle index below ${pg.bundleCount}, got ${String(s.bundleIndex)}`);
+    }
+    return { kind: 'PLACEMENT_GROUP', pgId: pg.id, bundleIndex: index };
+  }
+  throw new TypeError(`${where}.schedulingStrategy must be 'DEFAULT', 'SPREAD', { type: 'NODE_AFFINITY', nodeId, soft } or { type: 'PLACEMENT_GROUP', placementGroup, bundleIndex }`);
+}
+
+/** A request inside a placement group asks for its bundle's resources instead. */
+function placed(resources: ResourceMap, strategy: SchedulingStrategyWire): ResourceMap {
+  return strategy.kind === 'PLACEMENT_GROUP' ? pgRequest(resources, strategy.pgId, strategy.bundleIndex) : resources;
 }
 
 /** Task options resolved once, frozen. */
@@ -178,14 +195,15 @@ export function resolveTaskOptions(o: TaskOptions, defaultMaxRetries: number, wh
   if (o.numReturns === 'streaming') numReturns = -1;
   else if (o.numReturns !== undefined) numReturns = intAtLeast(`${where}.numReturns`, o.numReturns, 1);
   if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`${where}.name must be a string`);
+  const strategy = strategyWire(where, o.schedulingStrategy);
   return Object.freeze({
     name: o.name,
     numReturns,
-    resources: resourceRequest(where, o, 1),
+    resources: placed(resourceRequest(where, o, 1), strategy),
     maxRetries: maxRetries === -1 ? Number.MAX_SAFE_INTEGER : maxRetries,
     retryExceptions,
     runtimeEnv: runtimeEnvWire(where, o.runtimeEnv),
-    strategy: strategyWire(where, o.schedulingStrategy),
+    strategy,
   });
 }
 
@@ -214,6 +232,7 @@ export function resolveActorOptions(o: ActorOptions, where = 'options'): Resolve
   const maxRestarts = o.maxRestarts === undefined ? 0 : intAtLeast(`${where}.maxRestarts`, o.maxRestarts, -1);
   const maxTaskRetries = o.maxTaskRetries === undefined ? 0 : intAtLeast(`${where}.maxTaskRetries`, o.maxTaskRetries, -1);
   const maxConcurrency = o.maxConcurrency === undefined ? undefined : intAtLeast(`${where}.maxConcurrency`, o.maxConcurrency, 1);
+  const strategy = strategyWire(where, o.schedulingStrategy);
   return Object.freeze({
     name: o.name,
     namespace: o.namespace,
@@ -222,9 +241,9 @@ export function resolveActorOptions(o: ActorOptions, where = 'options'): Resolve
     maxRestarts,
     maxTaskRetries,
     maxConcurrency,
-    resources: resourceRequest(where, o, 0),
+    resources: placed(resourceRequest(where, o, 0), strategy),
     runtimeEnv: runtimeEnvWire(where, o.runtimeEnv),
-    strategy: strategyWire(where, o.schedulingStrategy),
+    strategy,
   });
 }
 

@@ -147,7 +147,9 @@ async function connect(address: string, options: InitOptions): Promise<InitInfo>
   const namespace = options.namespace ?? `anonymous-${newId('j')}`;
   const core = new CoreWorker(client, 'driver', namespace, newId('j'));
   try {
-    core.jobRuntimeEnv = await jobRuntimeEnv(client, options.runtimeEnv);
+    // A driver run by `ray-ts job submit` inherits the job's runtime environment (working directory, env vars).
+    const submitted = options.runtimeEnv === undefined ? process.env.RAY_TS_JOB_RUNTIME_ENV : undefined;
+    core.jobRuntimeEnv = submitted ? (JSON.parse(submitted) as RuntimeEnvWire) : await jobRuntimeEnv(client, options.runtimeEnv);
   } catch (err) {
     client.close();
     throw err;

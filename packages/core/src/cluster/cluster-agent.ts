@@ -298,6 +298,14 @@ export class ClusterAgent {
       case 'gcs.actor':
         this.remoteActors.onActorEntry(m.actor as ActorEntry);
         return;
+      case 'gcs.pgReserve': {
+        const ok = this.node.reserveBundles(m.pgId, m.bundles);
+        this.gcs.send({ t: 'gcs.pgReserved', rid: m.rid, ok, req: 0 });
+        return;
+      }
+      case 'gcs.pgRelease':
+        this.node.releaseBundles(m.pgId);
+        return;
       case 'gcs.restartActor': {
         const a = m.actor as ActorEntry;
         console.error(`[ray-ts] node ${this.node.nodeId}: restarting actor ${a.spec.cls.name} (${a.actorId}) moved here from a dead node`);

@@ -9,6 +9,7 @@ import type { GcsStore } from './store.js';
 import type { ActorEntry, NodeView } from './gcs-types.js';
 import { fits } from '../node/resources.js';
 import { config } from '../config.js';
+import { PlacementGroupManager } from './placement-groups.js';
 
 /** A node's connection as the head sees it. */
 export interface GcsPeer {
@@ -35,10 +36,36 @@ export class GcsServer {
   private readonly timer: NodeJS.Timeout;
   private viewDirty = false;
   readonly startedAt = Date.now();
-  /** Extra handlers by message type (jobs, placement groups). */
+  /** Extra handlers by message type (jobs). */
   readonly handlers = new Map<string, (peer: GcsPeer, m: Msg) => unknown>();
+  /** Placement groups. */
+  readonly pgs: PlacementGroupManager;
+  private readonly reserveWaits = new Map<number, (ok: boolean) => void>();
+  private reserveSeq = 0;
 
   constructor(private readonly opts: GcsOptions) {
+    this.pgs = new PlacementGroupManager({
+      store: opts.store,
+      nodes: () => [...this.nodes.values()].filter((n) => n.state === 'ALIVE').map((n) => ({ nodeId: n.nodeId, available: n.available })),
+      reserve: (nodeId, pgId, bundles) =>
+        new Promise<boolean>((resolve) => {
+          const rid = ++this.reserveSeq;
+          const timer = setTimeout(() => {
+            this.reserveWaits.delete(rid);
+            resolve(false);
+          }, 10_000);
+          this.reserveWaits.set(rid, (ok) => {
+            clearTimeout(timer);
+            resolve(ok);
+          });
+          if (!this.sendTo(nodeId, { t: 'gcs.pgReserve', rid, pgId, bundles })) {
+            this.reserveWaits.delete(rid);
+            clearTimeout(timer);
+            resolve(false);
+          }
+        }),
+      release: (nodeId, pgId) => void this.sendTo(nodeId, { t: 'gcs.pgRelease', pgId }),
+    });
     const timeout = opts.nodeTimeoutMs ?? config.nodeTimeoutMs;
     this.timer = setInterval(() => {
       const now = Date.now();
@@ -54,6 +81,7 @@ export class GcsServer {
   async recover(): Promise<void> {
     const { store } = this.opts;
     for (const [k, v] of await store.getAll<Uint8Array>('kv')) this.kv.set(k, v);
+    await this.pgs.recover();
     for (const [id, a] of await store.getAll<ActorEntry>('actors')) {
       this.actors.set(id, a);
       if (a.name && a.state !== 'DEAD') this.names.set(`${a.namespace}/${a.name}`, id);
@@ -101,6 +129,7 @@ export class GcsServer {
   /** Stops timers. */
   close(): void {
     clearInterval(this.timer);
+    this.pgs.close();
   }
 
   /** A node's link closed: it is dead (a restarted node registers with a new id). */
@@ -162,6 +191,16 @@ export class GcsServer {
       }
       case 'gcs.nodes':
         return { nodes: [...this.nodes.values()] };
+      case 'gcs.pgReserved':
+        this.reserveWaits.get(m.rid)?.(!!m.ok);
+        this.reserveWaits.delete(m.rid);
+        return undefined;
+      case 'gcs.pgCreate':
+      case 'gcs.pgWait':
+      case 'gcs.pgRemove':
+      case 'gcs.pgGet':
+      case 'gcs.pgList':
+        return this.pgs.handle(m);
       default: {
         const h = this.handlers.get(m.t);
         if (h) return (await h(peer, m)) as Record<string, unknown> | undefined;
@@ -238,6 +277,7 @@ export class GcsServer {
     console.error(`[ray-ts] head: node ${nodeId} (${n.address}) is dead: ${why}`);
     this.broadcast({ t: 'gcs.nodeDead', nodeId });
     this.broadcastView();
+    this.pgs.onNodeDead(nodeId);
     for (const a of this.actors.values()) {
       if (a.nodeId !== nodeId || a.state === 'DEAD') continue;
       void this.restartActor(a, `its node ${nodeId} died`);

@@ -300,7 +300,7 @@ export class ActorManager {
       for (const id of a.spec.argRefs) objects.removeRef(id);
       return;
     }
-    if (!resources.feasible(a.spec.resources)) {
+    if (!resources.feasible(a.spec.resources) && !Object.keys(a.spec.resources).some((k) => k.includes('_group_'))) {
       console.warn(
         `[ray-ts] warning: actor ${a.spec.cls.name} asks for ${JSON.stringify(a.spec.resources)} but this cluster has ${JSON.stringify(resources.total)}; it stays pending.`,
       );

@@ -27,6 +27,9 @@ import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
 import { GcsServer } from '../gcs/gcs-server.js';
 import type { GcsStore } from '../gcs/store.js';
 import { WorkingDirCache } from '../runtime-env/working-dir-cache.js';
+import { PlacementGroupManager } from '../gcs/placement-groups.js';
+import { bundleResources } from '../gcs/pg-placement.js';
+import type { Grant } from './resources.js';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -77,6 +80,10 @@ export class NodeManager {
   gcs?: GcsServer;
   /** This node's membership in a cluster (head and worker nodes). */
   cluster?: ClusterAgent;
+  /** Placement-group bundles reserved on this node: the resources held and the ones added. */
+  private readonly bundles = new Map<string, { grant: Grant; added: ResourceMap }>();
+  /** Placement groups of the embedded cluster (in a cluster, the head keeps them). */
+  private localPgs?: PlacementGroupManager;
   /** Cluster messages not handled by the agent (job and placement-group managers hook here). */
   onClusterPush?: (m: Record<string, any> & { t: string }) => void;
   private closed = false;
@@ -163,6 +170,13 @@ export class NodeManager {
       this.gcs = new GcsServer({ store: this.options.head.store });
       await this.gcs.recover();
     }
+    if (!this.options.head && !this.options.cluster) {
+      this.localPgs = new PlacementGroupManager({
+        nodes: () => [{ nodeId: this.nodeId, available: this.resources.available() }],
+        reserve: async (_n, pgId, bundles) => this.reserveBundles(pgId, bundles),
+        release: (_n, pgId) => this.releaseBundles(pgId),
+      });
+    }
     if (this.options.head || this.options.cluster) {
       if (!this.tcpAddress) throw new Error('a cluster node needs a TCP listener (options.tcp)');
       const headAddress = this.options.head ? this.tcpAddress : this.options.cluster!.headAddress;
@@ -178,6 +192,7 @@ export class NodeManager {
     this.closed = true;
     this.cluster?.close();
     this.gcs?.close();
+    this.localPgs?.close();
     this.pool.shutdown();
     this.server?.close();
     this.tcpServer?.close();
@@ -388,6 +403,47 @@ export class NodeManager {
   kill(actorId: string, noRestart: boolean): void {
     if (this.cluster && !this.actors.has(actorId)) this.cluster.remoteActors.kill(actorId, noRestart);
     else this.actors.kill(actorId, noRestart);
+  }
+
+  /**
+   * Reserves placement-group bundles here: their resources are held, and resources named
+   * after the group are added for the tasks and actors scheduled into it. False when they do not fit now.
+   */
+  reserveBundles(pgId: string, bundles: Array<{ index: number; resources: ResourceMap }>): boolean {
+    if (this.bundles.has(pgId)) return true;
+    const need: ResourceMap = {};
+    for (const b of bundles) for (const [k, v] of Object.entries(b.resources)) need[k] = (need[k] ?? 0) + v;
+    if (!this.resources.canAcquire(need)) return false;
+    const grant = this.resources.acquire(need);
+    const added: ResourceMap = {};
+    for (const b of bundles) for (const [k, v] of Object.entries(bundleResources(pgId, b.index, b.resources))) added[k] = (added[k] ?? 0) + v;
+    this.resources.add(added);
+    this.bundles.set(pgId, { grant, added });
+    this.scheduler.scheduleDispatch();
+    this.actors.retryPending();
+    return true;
+  }
+
+  /** Gives back the bundles of a removed (or re-placed) placement group. */
+  releaseBundles(pgId: string): void {
+    const b = this.bundles.get(pgId);
+    if (!b) return;
+    this.bundles.delete(pgId);
+    this.resources.remove(b.added);
+    this.resources.release(b.grant);
+    this.scheduler.scheduleDispatch();
+    this.actors.retryPending();
+  }
+
+  /** A request for the head service: answered by the head (here or over the link), or by the embedded cluster's own managers. */
+  async headRequest(m: Record<string, any> & { t: string }): Promise<Record<string, any>> {
+    if (this.gcs) return (await this.gcs.handle({ id: this.nodeId, send: () => {} }, m)) ?? {};
+    if (this.cluster) {
+      const { req: _req, ...rest } = m;
+      return this.cluster.gcsRequest(rest as typeof m);
+    }
+    if (this.localPgs && m.t.startsWith('gcs.pg')) return this.localPgs.handle(m);
+    return { error: `'${m.t}' needs a cluster (init({ address }))` };
   }
 
   /** Total and free resources of the cluster (this node alone when it is not in one). */

@@ -33,6 +33,26 @@ export class NodeResources {
     this.gpuFree = Array.from({ length: Math.floor(total.GPU ?? 0) }, () => 1);
   }
 
+  /** Adds resources to the node (a placement-group bundle reserved here). */
+  add(extra: ResourceMap): void {
+    for (const [k, v] of Object.entries(extra)) {
+      this.total[k] = (this.total[k] ?? 0) + v;
+      this.free[k] = (this.free[k] ?? 0) + v;
+    }
+  }
+
+  /** Takes resources added with {@link NodeResources.add} away again. */
+  remove(extra: ResourceMap): void {
+    for (const [k, v] of Object.entries(extra)) {
+      this.total[k] = (this.total[k] ?? 0) - v;
+      this.free[k] = (this.free[k] ?? 0) - v;
+      if (this.total[k]! <= EPS) {
+        delete this.total[k];
+        delete this.free[k];
+      }
+    }
+  }
+
   /** Whether the request could ever fit on this node. */
   feasible(need: ResourceMap): boolean {
     return fits(need, this.total);

@@ -191,7 +191,7 @@ export class Scheduler {
       const need = head.spec.resources;
       if (!resources.feasible(need)) {
         if (this.spillQueued(cls, false) && cls.queue.length === 0) continue;
-        if (!cls.infeasibleWarned) {
+        if (!cls.infeasibleWarned && !Object.keys(need).some((k) => k.includes('_group_'))) {
           cls.infeasibleWarned = true;
           console.warn(
             `[ray-ts] warning: task ${head.spec.name} asks for ${JSON.stringify(need)} but this cluster has ${JSON.stringify(resources.total)}; ` +

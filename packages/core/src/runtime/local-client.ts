@@ -16,6 +16,9 @@ export class LocalClient implements NodeClient {
   get nodeId(): string {
     return this.node.nodeId;
   }
+  headRequest(msg: Record<string, any> & { t: string }): Promise<Record<string, any>> {
+    return this.node.headRequest(msg);
+  }
   get sessionDir(): string {
     return this.node.sessionDir;
   }

@@ -35,6 +35,8 @@ export interface NodeClient {
   resources(): Promise<{ total: ResourceMap; available: ResourceMap }>;
   status(): Promise<StatusReport>;
   free(ids: string[]): void;
+  /** A request for the cluster's head service (placement groups, KV, jobs). */
+  headRequest(msg: Record<string, any> & { t: string }): Promise<Record<string, any>>;
   /** Disconnects (and for an in-process node, shuts it down). */
   close(): void;
 }

@@ -178,6 +178,10 @@ export class SocketClient implements NodeClient {
     else this.conn.socket.unref();
   }
 
+  headRequest(msg: Msg): Promise<Msg> {
+    return this.request(msg);
+  }
+
   /** Sends a request and resolves with its answer (for requests the node passes to the head service). */
   request(msg: Msg): Promise<Msg> {
     const req = ++this.reqSeq;
