@@ -81,3 +81,26 @@ test('ray-ts status --address lists every node of the cluster', async () => {
   for (const n of [cluster.head, ...cluster.nodes]) assert.ok(stdout.includes(n.nodeId), `status lacks ${n.nodeId}`);
   assert.match(stdout, /\(head\)/);
 });
+
+test('a streaming generator runs on another node; its items (some large) reach the driver in order', { timeout: 60_000 }, async () => {
+  const target = cluster.nodes[0]!.nodeId;
+  const gen = defs.streamBytes.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: target } }).remote(6, 300_000);
+  const seen: number[] = [];
+  for await (const ref of gen) {
+    const item = await ray.get(ref);
+    assert.equal(item.node, target);
+    assert.equal(item.bytes.length, 300_000);
+    assert.ok(item.bytes.every((b: number) => b === seen.length));
+    seen.push(seen.length);
+  }
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5]);
+});
+
+test('a streaming method of an actor on another node streams to the driver', { timeout: 60_000 }, async () => {
+  const t = defs.RemoteTicker.options({ resources: { special: 1 } }).remote();
+  const got: string[] = [];
+  for await (const ref of t.ticks.remote(4)) got.push(await ray.get(ref));
+  const where = cluster.nodes[1]!.nodeId;
+  assert.deepEqual(got, [0, 1, 2, 3].map((i) => `${where}:${i}`));
+  ray.kill(t);
+});

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { fetchStatus, findSession, formatStatus } from './status.js';
 import { startNode, stopNode } from './start-stop.js';
 import { readHeadInfo, resolveToken } from './head-file.js';
+import { registerJobCommands } from './job.js';
 
 const program = new Command();
 program.name('ray-ts').description('ray-ts: Ray for TypeScript on Node.js');
@@ -52,6 +53,7 @@ program
     console.log(`  connect:  await ray.init({ address: '${info.address}' })   — or address: 'auto' on this machine`);
     console.log(`  token:    ${info.tokenFile} (other machines: RAY_TS_CLUSTER_TOKEN=<its contents>)`);
     console.log('  status:   ray-ts status        stop: ray-ts stop');
+    console.log(`  jobs:     ray-ts job submit --address ${info.address} --working-dir . -- node main.js`);
   });
 
 program
@@ -62,6 +64,8 @@ program
     const info = await stopNode(opts.tempDir);
     console.log(info ? `stopped the ray-ts node at ${info.address} (pid ${info.pid})` : 'no ray-ts node is running here');
   });
+
+registerJobCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`ray-ts: ${err.message}`);

@@ -10,6 +10,7 @@ import { preloadArrow } from '../serialization/index.js';
 import { removeHeadInfo, writeHeadInfo } from './head-file.js';
 import { MemoryStore, type GcsStore } from '../gcs/store.js';
 import { join } from 'node:path';
+import { JobManager } from '../jobs/job-manager.js';
 
 type Opts = Omit<NodeOptions, 'head'> & { tempDir?: string; head?: { redisAddress?: string } };
 const opts = JSON.parse(process.env.RAY_TS_NODE_OPTIONS ?? '{}') as Opts;
@@ -25,6 +26,9 @@ async function openStore(): Promise<GcsStore> {
 const store = opts.head ? await openStore() : undefined;
 const node = new NodeManager({ ...opts, head: store ? { store } : undefined });
 await Promise.all([node.start(), preloadArrow()]);
+// The head runs submitted jobs (`ray-ts job submit`) on its machine.
+const jobs = node.gcs ? new JobManager(node.gcs, { address: node.tcpAddress!, token: opts.token, sessionDir: node.sessionDir }) : undefined;
+await jobs?.recover();
 const keepAlive = setInterval(() => {}, 1 << 30);
 writeHeadInfo(
   {
@@ -47,6 +51,7 @@ if (node.cluster && !opts.head) {
 function stop(code = 0): void {
   clearInterval(keepAlive);
   removeHeadInfo(process.pid, opts.tempDir);
+  jobs?.shutdown();
   node.shutdown();
   void store?.close();
   process.exit(code);

@@ -5,11 +5,12 @@
  * on a node's death retries, restarts or rebuilds what was lost with it.
  */
 import type { ActorSpec, TaskSpec } from '../transport/protocol.js';
-import { InfeasibleError, RaySystemError } from '../errors.js';
+import { InfeasibleError, RaySystemError, WorkerCrashedError } from '../errors.js';
+import { streamItemId } from '../ids.js';
 import { config } from '../config.js';
 import { hostId } from '../transport/auth.js';
 import { fits } from '../node/resources.js';
-import { failRecord, type TaskRecord } from '../node/task-record.js';
+import { errorObject, failRecord, type TaskRecord } from '../node/task-record.js';
 import type { NodeManager } from '../node/node-manager.js';
 import type { ActorEntry, NodeView } from '../gcs/gcs-types.js';
 import { RpcLink, type Msg } from './rpc-link.js';
@@ -149,6 +150,49 @@ export class ClusterAgent {
     return true;
   }
 
+  /** Sends a request to another node and resolves with its answer. */
+  async requestTo(nodeId: string, msg: Msg): Promise<Msg> {
+    let link = this.ready.get(nodeId);
+    if (!link || link.closed) {
+      const address = this.addressOf(nodeId);
+      if (!address || !this.isAlive(nodeId)) throw new RaySystemError(`node ${nodeId} is not alive`);
+      this.openLink(nodeId, address);
+      link = await this.peers.get(nodeId);
+    }
+    if (!link) throw new RaySystemError(`node ${nodeId} cannot be reached`);
+    return link.request(msg);
+  }
+
+  /**
+   * The next item of a stream that runs on another node: asked of that node; the item is
+   * borrowed from it (held there for this node) and held here for the consumer until it
+   * asks for the next one, as for a local stream. A stream whose node dies ends with a
+   * WorkerCrashedError item.
+   */
+  async streamNext(taskId: string, index: number, name: string): Promise<{ id?: string; done?: boolean }> {
+    const { objects } = this.node;
+    const at = this.forwarding.streamNode(taskId);
+    if (index > 0) objects.removeRef(streamItemId(taskId, index - 1));
+    if (!at) return { done: true };
+    let r: Msg;
+    try {
+      r = await this.requestTo(at, { t: 'genNext', taskId, index });
+    } catch {
+      const id = streamItemId(taskId, index);
+      objects.addRef(id);
+      objects.seal(id, errorObject(new WorkerCrashedError(name, `its node ${at} died while it streamed`)), []);
+      this.forwarding.streamEnded(taskId);
+      return { id };
+    }
+    if (r.done || !r.id) {
+      this.forwarding.streamEnded(taskId);
+      return { done: true };
+    }
+    this.links.borrow([r.id as string], at);
+    objects.addRef(r.id as string);
+    return { id: r.id as string };
+  }
+
   // ---- scheduling hooks (called by the scheduler and actor manager) ----
 
   /** Spillback: a node with room for the task (or, when it cannot run here at all, any that has the resources). */
@@ -167,7 +211,7 @@ export class ClusterAgent {
       failRecord(this.node, rec, new InfeasibleError(`Task ${rec.spec.name} is pinned to node ${s.nodeId}, which is not alive in this cluster.`));
       return true;
     }
-    if (s.kind === 'SPREAD' && !rec.spec.spilledFrom && rec.spec.numReturns >= 0) {
+    if (s.kind === 'SPREAD' && !rec.spec.spilledFrom) {
       const nodes = this.aliveNodes().filter((n) => fits(rec.spec.resources, n.total));
       if (nodes.length < 2) return false;
       const target = nodes[this.spreadNext++ % nodes.length]!;

@@ -16,6 +16,8 @@ interface Forwarded {
   nodeId: string;
   /** Returns not made yet. */
   waiting: Set<string>;
+  /** A streaming task: it ends when its consumer is told so (see {@link TaskForwarding.streamEnded}). */
+  stream?: boolean;
 }
 
 /** What forwarding needs from the cluster agent. */
@@ -42,6 +44,14 @@ export class TaskForwarding {
   send(rec: TaskRecord, nodeId: string, kind: 'task' | 'actorTask' = 'task'): boolean {
     const { node } = this.host;
     const spec: TaskSpec = { ...rec.spec, args: rec.spec.args.map((a) => this.inlineArg(a)), spilledFrom: node.nodeId };
+    if (spec.numReturns < 0) {
+      // A stream: its items are asked for one by one from the node that runs it.
+      if (!this.host.sendTo(nodeId, { t: kind === 'task' ? 'fwdTask' : 'fwdActorTask', spec, from: node.nodeId })) return false;
+      rec.state = 'running';
+      this.out.set(spec.taskId, { rec, nodeId, waiting: new Set(), stream: true });
+      this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
+      return true;
+    }
     const rets = Array.from({ length: Math.max(1, spec.numReturns) }, (_, i) => returnId(spec.taskId, i));
     // The node running it holds the returns for this node until this node has them.
     if (!this.host.sendTo(nodeId, { t: 'refs', add: rets, remove: [] })) return false;
@@ -54,6 +64,22 @@ export class TaskForwarding {
     this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
     for (const id of rets) node.objects.onMade(id, () => this.onReturnMade(f, id));
     return true;
+  }
+
+  /** The node running a forwarded stream, if `taskId` is one. */
+  streamNode(taskId: string): string | undefined {
+    const f = this.out.get(taskId);
+    return f?.stream ? f.nodeId : undefined;
+  }
+
+  /** A forwarded stream ended (its last item was handed out, or its node died): finish its record. */
+  streamEnded(taskId: string): void {
+    const f = this.out.get(taskId);
+    if (!f?.stream) return;
+    this.out.delete(taskId);
+    this.inFlight.set(f.nodeId, Math.max(0, (this.inFlight.get(f.nodeId) ?? 1) - 1));
+    finishRecord(this.host.node, f.rec);
+    this.host.node.scheduler.scheduleDispatch();
   }
 
   /** Forwards a cancel of a task that runs elsewhere; false when it is not one. */
@@ -70,7 +96,8 @@ export class TaskForwarding {
     this.inFlight.delete(dead);
     const handled = new Set<string>();
     for (const f of [...this.out.values()]) {
-      if (f.nodeId !== dead || f.rec.spec.actorId) continue; // actor calls: the remote-actor router decides
+      // Actor calls: the remote-actor router decides. Streams: their consumer gets the error.
+      if (f.nodeId !== dead || f.rec.spec.actorId || f.stream) continue;
       this.out.delete(f.rec.spec.taskId);
       handled.add(f.rec.spec.taskId);
       const { rec } = f;
@@ -93,7 +120,7 @@ export class TaskForwarding {
   takeActorCalls(dead: string): TaskRecord[] {
     const out: TaskRecord[] = [];
     for (const f of [...this.out.values()]) {
-      if (f.nodeId === dead && f.rec.spec.actorId) {
+      if (f.nodeId === dead && f.rec.spec.actorId && !f.stream) {
         this.out.delete(f.rec.spec.taskId);
         out.push(f.rec);
       }

@@ -367,6 +367,13 @@ export class NodeManager {
   /** Next item of a stream: its id, or done. Asking for item i releases the node's hold on item i-1. */
   genNext(taskId: string, index: number): Promise<{ id?: string; done?: boolean }> {
     const st = this.streams.get(taskId);
+    if (this.cluster?.forwarding.streamNode(taskId)) {
+      // The stream runs on another node.
+      return this.cluster.streamNext(taskId, index, st?.rec?.spec.name ?? taskId).then((r) => {
+        if (r.done) this.streams.delete(taskId);
+        return r;
+      });
+    }
     if (index > 0) this.objects.removeRef(streamItemId(taskId, index - 1));
     if (!st) return Promise.resolve({ done: true });
     return new Promise((resolve) => {

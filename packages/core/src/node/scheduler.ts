@@ -237,7 +237,7 @@ export class Scheduler {
     let n = 0;
     while (n < cls.queue.length) {
       const rec = cls.queue[n]!;
-      if (rec.spec.numReturns < 0 || (feasibleHere && rec.spec.spilledFrom)) break;
+      if (feasibleHere && rec.spec.spilledFrom) break;
       if (!spill.call(this.host, rec, feasibleHere)) break;
       this.tasks.delete(rec.spec.taskId);
       n++;

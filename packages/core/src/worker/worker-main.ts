@@ -76,12 +76,26 @@ function pump(): void {
   }
 }
 
-process.on('uncaughtException', (err) => {
+// A worker whose node is gone has nobody to write to: a broken stdout/stderr pipe ends it
+// (logging that error would fail again, forever).
+const exitOnBrokenPipe = (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+};
+process.stdout.on('error', exitOnBrokenPipe);
+process.stderr.on('error', exitOnBrokenPipe);
+process.on('uncaughtException', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
   console.error('[ray-ts] worker: uncaught exception (outside any task promise):', err);
 });
 process.on('unhandledRejection', (err) => {
   console.error('[ray-ts] worker: unhandled rejection:', err);
 });
+
+// A worker outlives its node only by accident (the node was SIGKILLed): stop when orphaned.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(0);
+}, 1000).unref();
 
 await preloadArrow();
 const client = await SocketClient.connect(socketPath, workerId, 'worker', onMessage, process.env.RAY_TS_CLUSTER_TOKEN);
