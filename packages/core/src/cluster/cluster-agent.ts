@@ -169,10 +169,10 @@ export class ClusterAgent {
    * asks for the next one, as for a local stream. A stream whose node dies ends with a
    * WorkerCrashedError item.
    */
-  async streamNext(taskId: string, index: number, name: string): Promise<{ id?: string; done?: boolean }> {
+  async streamNext(taskId: string, index: number, name: string, releasedPrevious = false): Promise<{ id?: string; done?: boolean }> {
     const { objects } = this.node;
     const at = this.forwarding.streamNode(taskId);
-    if (index > 0) objects.removeRef(streamItemId(taskId, index - 1));
+    if (index > 0 && !releasedPrevious) objects.removeRef(streamItemId(taskId, index - 1));
     if (!at) return { done: true };
     let r: Msg;
     try {

@@ -50,6 +50,7 @@ export class TaskForwarding {
       rec.state = 'running';
       this.out.set(spec.taskId, { rec, nodeId, waiting: new Set(), stream: true });
       this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
+      node.onStreamForwarded(spec.taskId);
       return true;
     }
     const rets = Array.from({ length: Math.max(1, spec.numReturns) }, (_, i) => returnId(spec.taskId, i));

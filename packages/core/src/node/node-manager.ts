@@ -378,6 +378,14 @@ export class NodeManager {
     if (!st) return Promise.resolve({ done: true });
     return new Promise((resolve) => {
       const check = () => {
+        if (this.cluster?.forwarding.streamNode(taskId)) {
+          // The task was sent to another node while this consumer waited.
+          resolve(this.cluster.streamNext(taskId, index, st.rec?.spec.name ?? taskId, true).then((r) => {
+            if (r.done) this.streams.delete(taskId);
+            return r;
+          }));
+          return;
+        }
         if (index < st.count) resolve({ id: streamItemId(taskId, index) });
         else if (st.ended) {
           this.streams.delete(taskId);
@@ -499,6 +507,12 @@ export class NodeManager {
     }
     if (obj) return obj;
     return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
+  }
+
+  /** A streaming task went to another node: consumers waiting here ask that node instead. */
+  onStreamForwarded(taskId: string): void {
+    const st = this.streams.get(taskId);
+    if (st) for (const w of st.waiters.splice(0)) w();
   }
 
   /** A streaming task ended (normally or not): wake its consumer. */
