@@ -64,3 +64,54 @@ test('an actor whose node dies restarts on another node (maxRestarts)', { timeou
   const where = await ray.get(actor.node.remote());
   assert.notEqual(where, target.nodeId);
 });
+
+test('a value put on a node that dies raises ObjectLostError (it cannot be rebuilt)', { timeout: 60_000 }, async () => {
+  // A node of its own for this test, so the others stay up.
+  const n = await cluster.addNode({ cpus: 1, resources: { doomed: 1 } });
+  await waitFor(async () => ((await ray.clusterResources()).doomed ?? 0) === 1, 15_000, 'the new node');
+  const out = await ray.get(defs.putHere.options({ resources: { doomed: 1 } }).remote(2_000_000));
+  assert.equal(out.node, n.nodeId);
+  cluster.kill(n);
+  await assert.rejects(ray.get(out.ref, { timeout: 30_000 }), ray.ObjectLostError);
+});
+
+test('garbage on a node\'s port closes that connection only; the node keeps serving', { timeout: 30_000 }, async () => {
+  const { connect } = await import('node:net');
+  const target = cluster.nodes[0]!.address;
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  for (const junk of [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from([0xff, 0xff, 0xff, 0x7f, 1, 2, 3]), Buffer.from([5, 0, 0, 0, 0xc1, 0xc1, 0xc1, 0xc1, 0xc1])]) {
+    await new Promise<void>((resolve) => {
+      const s = connect({ host, port }, () => s.write(junk));
+      s.on('close', () => resolve());
+      s.on('error', () => resolve());
+      setTimeout(() => s.destroy(), 3000);
+    });
+  }
+  const where = await ray.get(defs.whereAmI.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: cluster.nodes[0]!.nodeId } }).remote(0));
+  assert.equal(where, cluster.nodes[0]!.nodeId);
+});
+
+test('a node that stops answering (SIGSTOP) is declared dead within seconds; its work runs elsewhere; it stops when it wakes', { timeout: 90_000 }, async () => {
+  const frozen = cluster.nodes[0]!;
+  const soft = { type: 'NODE_AFFINITY' as const, nodeId: frozen.nodeId, soft: true };
+  const work = Array.from({ length: 2 }, (_, i) => defs.slowEcho.options({ schedulingStrategy: soft }).remote(i, 1000));
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  process.kill(frozen.pid, 'SIGSTOP');
+  try {
+    assert.deepEqual(await ray.get(work), [0, 1]);
+    const took = Date.now() - t0;
+    assert.ok(took < 20_000, `took ${took} ms to notice the frozen node`);
+  } finally {
+    process.kill(frozen.pid, 'SIGCONT');
+  }
+  // Woken, it learns it was declared dead and stops instead of rejoining with stale state.
+  await waitFor(() => {
+    try {
+      process.kill(frozen.pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 20_000, 'the woken node to stop');
+});

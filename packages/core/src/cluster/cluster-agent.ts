@@ -350,6 +350,11 @@ export class ClusterAgent {
       case 'gcs.pgRelease':
         this.node.releaseBundles(m.pgId);
         return;
+      case 'gcs.youAreDead':
+        console.error(`[ray-ts] node ${this.node.nodeId}: the head declared this node dead (${String(m.reason)}); stopping`);
+        this.closed = true;
+        this.onHeadLost?.();
+        return;
       case 'gcs.restartActor': {
         const a = m.actor as ActorEntry;
         console.error(`[ray-ts] node ${this.node.nodeId}: restarting actor ${a.spec.cls.name} (${a.actorId}) moved here from a dead node`);

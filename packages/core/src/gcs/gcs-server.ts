@@ -156,7 +156,11 @@ export class GcsServer {
       }
       case 'gcs.heartbeat': {
         const n = this.nodes.get(m.nodeId);
-        if (!n || n.state === 'DEAD') return { dead: true };
+        if (!n || n.state === 'DEAD') {
+          // A node declared dead (silent too long) that speaks again must not rejoin with stale state.
+          if (n) peer.send({ t: 'gcs.youAreDead', reason: 'it was declared dead after missing its heartbeats' });
+          return { dead: true };
+        }
         n.lastSeen = Date.now();
         n.available = m.available;
         n.total = m.total;
