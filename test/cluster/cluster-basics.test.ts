@@ -7,7 +7,7 @@ import { startCluster, waitFor, type TestCluster } from './harness.js';
 let cluster: TestCluster;
 
 before(async () => {
-  cluster = await startCluster({ cpus: 1 }, [{ cpus: 1 }, { cpus: 1, resources: { special: 2 } }]);
+  cluster = await startCluster({ cpus: 1 }, [{ cpus: 1, labels: { zone: 'east' } }, { cpus: 1, resources: { special: 2 }, labels: { zone: 'west', disk: 'ssd' } }]);
   await ray.init({ address: cluster.address, token: cluster.token });
 });
 after(async () => {
@@ -103,4 +103,16 @@ test('a streaming method of an actor on another node streams to the driver', { t
   const where = cluster.nodes[1]!.nodeId;
   assert.deepEqual(got, [0, 1, 2, 3].map((i) => `${where}:${i}`));
   ray.kill(t);
+});
+
+test('node labels: hard constraints pick matching nodes, soft ones are preferred, no match is infeasible', { timeout: 60_000 }, async () => {
+  const [east, west] = [cluster.nodes[0]!.nodeId, cluster.nodes[1]!.nodeId];
+  const onWest = await ray.get(Array.from({ length: 3 }, () => defs.whereAmI.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: { zone: 'west' } } }).remote(0)));
+  assert.deepEqual(new Set(onWest), new Set([west]));
+  const soft = await ray.get(defs.whereAmI.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: {}, soft: { disk: 'ssd' } } }).remote(0));
+  assert.equal(soft, west);
+  const c = defs.RemoteCounter.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: { zone: 'east' } } }).remote();
+  assert.equal(await ray.get(c.node.remote()), east);
+  ray.kill(c);
+  await assert.rejects(ray.get(defs.whereAmI.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: { zone: 'mars' } } }).remote(0)), ray.InfeasibleError);
 });

@@ -42,6 +42,7 @@ export interface NodeOpts {
   resources?: Record<string, number>;
   env?: Record<string, string>;
   redisAddress?: string;
+  labels?: Record<string, string>;
 }
 
 async function start(args: string[], tempDir: string, env: Record<string, string>): Promise<TestNode> {
@@ -53,6 +54,7 @@ async function start(args: string[], tempDir: string, env: Record<string, string
 function nodeArgs(o: NodeOpts): string[] {
   const a = ['--num-cpus', String(o.cpus ?? 1), '--object-store-memory', String(512 << 20)];
   if (o.resources) a.push('--resources', JSON.stringify(o.resources));
+  if (o.labels) a.push('--labels', JSON.stringify(o.labels));
   return a;
 }
 

@@ -37,3 +37,8 @@ test('bad placement-group input throws typed errors and reserves nothing', async
   await ray.removePlacementGroup(pg);
   assert.equal((await ray.availableResources()).CPU, 2);
 });
+
+test('NODE_LABEL with hard labels on the embedded cluster (no labels) is infeasible at once', async () => {
+  await assert.rejects(ray.get(defs.square.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: { zone: 'a' } } }).remote(2)), ray.InfeasibleError);
+  assert.throws(() => defs.square.options({ schedulingStrategy: { type: 'NODE_LABEL', hard: { zone: 1 as never } } }), TypeError);
+});

@@ -10,6 +10,8 @@ export type SchedulingStrategy =
   | 'DEFAULT'
   | 'SPREAD'
   | { type: 'NODE_AFFINITY'; nodeId: string; soft?: boolean }
+  /** On a node whose labels (`ray-ts start --labels`) include all of `hard`, preferring those that also match `soft`. */
+  | { type: 'NODE_LABEL'; hard: Record<string, string>; soft?: Record<string, string> }
   /** Into a placement group's bundle `bundleIndex` (any bundle when omitted or -1). */
   | { type: 'PLACEMENT_GROUP'; placementGroup: { readonly id: string; readonly bundleCount: number }; bundleIndex?: number };
 
@@ -153,6 +155,15 @@ function strategyWire(where: string, s: SchedulingStrategy | undefined): Schedul
     if (typeof s.nodeId !== 'string' || !s.nodeId) throw new TypeError(`${where}.schedulingStrategy.nodeId must be a node id string`);
     return { kind: 'NODE_AFFINITY', nodeId: s.nodeId, soft: !!s.soft };
   }
+  if (typeof s === 'object' && s !== null && s.type === 'NODE_LABEL') {
+    const check = (name: string, m: unknown): Record<string, string> => {
+      if (m === undefined) return {};
+      if (m === null || typeof m !== 'object') throw new TypeError(`${where}.schedulingStrategy.${name} must be an object of label values`);
+      for (const [k, v] of Object.entries(m)) if (typeof v !== 'string') throw new TypeError(`${where}.schedulingStrategy.${name}.${k} must be a string`);
+      return { ...(m as Record<string, string>) };
+    };
+    return { kind: 'NODE_LABEL', hard: check('hard', s.hard), soft: check('soft', s.soft) };
+  }
   if (typeof s === 'object' && s !== null && s.type === 'PLACEMENT_GROUP') {
     const pg = s.placementGroup;
     if (!pg || typeof pg.id !== 'string') throw new TypeError(`${where}.schedulingStrategy.placementGroup must be a PlacementGroup`);
@@ -162,7 +173,7 @@ function strategyWire(where: string, s: SchedulingStrategy | undefined): Schedul
     }
     return { kind: 'PLACEMENT_GROUP', pgId: pg.id, bundleIndex: index };
   }
-  throw new TypeError(`${where}.schedulingStrategy must be 'DEFAULT', 'SPREAD', { type: 'NODE_AFFINITY', nodeId, soft } or { type: 'PLACEMENT_GROUP', placementGroup, bundleIndex }`);
+  throw new TypeError(`${where}.schedulingStrategy must be 'DEFAULT', 'SPREAD', { type: 'NODE_AFFINITY', nodeId, soft }, { type: 'NODE_LABEL', hard, soft } or { type: 'PLACEMENT_GROUP', placementGroup, bundleIndex }`);
 }
 
 /** A request inside a placement group asks for its bundle's resources instead. */

@@ -37,6 +37,7 @@ program
   .option('--node-ip-address <ip>', 'address other machines reach this node at (default: --host)')
   .option('--redis-address <host:port>', 'keep the head\'s cluster state in Redis (a restarted head recovers it)')
   .option('--block', 'stay in the foreground until stopped (for containers)')
+  .option('--labels <json>', 'labels of this node for NODE_LABEL scheduling, e.g. \'{"zone":"a"}\'')
   .option('--num-cpus <n>', 'CPUs this node offers', (v) => Number(v))
   .option('--num-gpus <n>', 'GPUs this node offers', (v) => Number(v))
   .option('--resources <json>', 'custom resources, e.g. \'{"special": 2}\'')

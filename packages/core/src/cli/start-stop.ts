@@ -23,6 +23,8 @@ export interface StartOptions {
   redisAddress?: string;
   /** Stay in the foreground until stopped (containers). */
   block?: boolean;
+  /** Node labels as JSON, e.g. '{"zone":"a"}'. */
+  labels?: string;
   numCpus?: number;
   numGpus?: number;
   resources?: string;
@@ -54,6 +56,19 @@ function alive(pid: number): boolean {
   }
 }
 
+function parseLabels(json: string): Record<string, string> {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw new Error(`--labels must be JSON like '{"zone":"a"}', got '${json}'`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
+    throw new Error(`--labels must be a JSON object of strings, got '${json}'`);
+  }
+  return v as Record<string, string>;
+}
+
 /** Starts a head node (`head`) or a node that joins `address`, in the background; resolves with its info once it listens. */
 export async function startNode(o: StartOptions): Promise<HeadInfo> {
   if (!o.head && !o.address) throw new Error('pass --head to start a new cluster, or --address HEAD:PORT to join one.');
@@ -82,6 +97,7 @@ export async function startNode(o: StartOptions): Promise<HeadInfo> {
     tcp: { host: o.host, port: o.port ?? (o.head ? 6380 : 0) },
     tempDir: o.tempDir,
     advertiseHost: o.nodeIpAddress,
+    labels: o.labels ? parseLabels(o.labels) : undefined,
     ...(o.head ? { head: { redisAddress: o.redisAddress } } : { cluster: { headAddress: o.address } }),
   };
   const env = { ...process.env, RAY_TS_NODE_OPTIONS: JSON.stringify(nodeOptions), RAY_TS_CLUSTER_TOKEN: '' };

@@ -211,6 +211,14 @@ export class ClusterAgent {
       failRecord(this.node, rec, new InfeasibleError(`Task ${rec.spec.name} is pinned to node ${s.nodeId}, which is not alive in this cluster.`));
       return true;
     }
+    if (s.kind === 'NODE_LABEL') {
+      const target = this.labelTarget(s.hard, s.soft, rec.spec.resources);
+      if (target === undefined) {
+        failRecord(this.node, rec, new InfeasibleError(`Task ${rec.spec.name} needs a node labelled ${JSON.stringify(s.hard)}; no live node has those labels.`));
+        return true;
+      }
+      return target === this.node.nodeId ? false : this.forwarding.send(rec, target);
+    }
     if (s.kind === 'SPREAD' && !rec.spec.spilledFrom) {
       const nodes = this.aliveNodes().filter((n) => fits(rec.spec.resources, n.total));
       if (nodes.length < 2) return false;
@@ -221,11 +229,30 @@ export class ClusterAgent {
     return false;
   }
 
+  /**
+   * The node for a label-constrained request: among live nodes whose labels include all of
+   * `hard`, those that also match `soft` first, then this node if it is one of them and
+   * has room, else the one with the most free CPU. Undefined when no node matches `hard`.
+   */
+  private labelTarget(hard: Record<string, string>, soft: Record<string, string>, need: Record<string, number>): string | undefined {
+    const has = (n: NodeView, want: Record<string, string>) => Object.entries(want).every(([k, v]) => n.labels?.[k] === v);
+    const matching = this.aliveNodes().filter((n) => has(n, hard) && fits(need, n.total));
+    if (!matching.length) return undefined;
+    const preferred = matching.filter((n) => has(n, soft));
+    const pool = preferred.length ? preferred : matching;
+    if (pool.some((n) => n.nodeId === this.node.nodeId) && this.node.resources.canAcquire(need)) return this.node.nodeId;
+    return pool.sort((a, b) => (b.available.CPU ?? 0) - (a.available.CPU ?? 0))[0]!.nodeId;
+  }
+
   /** Places an actor this node has no room for on a node that has. */
   placeActorElsewhere(spec: ActorSpec, handles: number, fitsHere: boolean): boolean {
     const s = spec.strategy;
     let target: NodeView | undefined;
-    if (s.kind === 'NODE_AFFINITY' && s.nodeId !== this.node.nodeId && this.isAlive(s.nodeId)) target = this.view.get(s.nodeId);
+    if (s.kind === 'NODE_LABEL') {
+      const id = this.labelTarget(s.hard, s.soft, spec.resources);
+      if (id === undefined || id === this.node.nodeId) return false;
+      target = this.view.get(id);
+    } else if (s.kind === 'NODE_AFFINITY' && s.nodeId !== this.node.nodeId && this.isAlive(s.nodeId)) target = this.view.get(s.nodeId);
     else if (s.kind === 'NODE_AFFINITY' && s.nodeId === this.node.nodeId) return false;
     else if (s.kind === 'SPREAD') {
       const nodes = this.aliveNodes().filter((n) => fits(spec.resources, n.total));
@@ -307,7 +334,7 @@ export class ClusterAgent {
     const now = Date.now();
     return {
       nodeId: this.node.nodeId, address: this.node.tcpAddress!, hostId: hostId(), isHead: this.node.gcs !== undefined,
-      total: r.total, available: r.available, labels: this.opts.labels ?? {}, state: 'ALIVE', queued: 0, demand: [], startedAt: now, lastSeen: now,
+      total: r.total, available: r.available, labels: this.opts.labels ?? this.node.options.labels ?? {}, state: 'ALIVE', queued: 0, demand: [], startedAt: now, lastSeen: now,
     };
   }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
 } from '../transport/protocol.js';
-import { GetTimeoutError, ObjectFreedError, ObjectLostError } from '../errors.js';
+import { GetTimeoutError, InfeasibleError, ObjectFreedError, ObjectLostError } from '../errors.js';
 import { config } from '../config.js';
 import { streamItemId, newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
@@ -20,7 +20,7 @@ import { NodeResources } from './resources.js';
 import { WorkerPool, type WorkerHandle } from './worker-pool.js';
 import { Scheduler } from './scheduler.js';
 import { ActorManager, ActorNameTakenError } from './actor-manager.js';
-import { errorObject, type TaskRecord } from './task-record.js';
+import { errorObject, failRecord, type TaskRecord } from './task-record.js';
 import { NodeMessageRouter } from './message-router.js';
 import { cleanStaleSessions } from './session-cleanup.js';
 import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
@@ -48,6 +48,8 @@ export interface NodeOptions {
   head?: { store: GcsStore };
   /** Address other nodes reach this node at (default: the TCP listener's). */
   advertiseHost?: string;
+  /** Labels of this node, for NODE_LABEL scheduling. */
+  labels?: Record<string, string>;
 }
 
 interface StreamState {
@@ -122,7 +124,7 @@ export class NodeManager {
       onStreamEnd: (rec: TaskRecord) => this.onStreamEnd(rec),
       onResourcesFreed: () => this.actors.retryPending(),
       spill: (rec: TaskRecord, feasibleHere: boolean) => this.cluster?.spill(rec, feasibleHere) ?? false,
-      direct: (rec: TaskRecord) => this.cluster?.direct(rec) ?? false,
+      direct: (rec: TaskRecord) => (this.cluster ? this.cluster.direct(rec) : this.directAlone(rec)),
       placeActorElsewhere: (spec: ActorSpec, handles: number, fitsHere: boolean) => this.cluster?.placeActorElsewhere(spec, handles, fitsHere) ?? false,
       onActorState: (spec: ActorSpec, state: ActorInfo['state'], reason?: string) => this.cluster?.onActorState(spec, state, reason),
     };
@@ -180,7 +182,7 @@ export class NodeManager {
     if (this.options.head || this.options.cluster) {
       if (!this.tcpAddress) throw new Error('a cluster node needs a TCP listener (options.tcp)');
       const headAddress = this.options.head ? this.tcpAddress : this.options.cluster!.headAddress;
-      this.cluster = new ClusterAgent(this, { ...this.options.cluster, headAddress, token: this.options.token });
+      this.cluster = new ClusterAgent(this, { labels: this.options.labels, ...this.options.cluster, headAddress, token: this.options.token });
       await this.cluster.start();
     }
     for (let i = 0; i < this.options.prestartWorkers; i++) this.pool.start('', undefined);
@@ -507,6 +509,16 @@ export class NodeManager {
     }
     if (obj) return obj;
     return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
+  }
+
+  /** Strategies on a node outside any cluster: a label constraint this node does not meet is infeasible. */
+  private directAlone(rec: TaskRecord): boolean {
+    const s = rec.spec.strategy;
+    if (s.kind !== 'NODE_LABEL') return false;
+    const mine = this.options.labels ?? {};
+    if (Object.entries(s.hard).every(([k, v]) => mine[k] === v)) return false;
+    failRecord(this, rec, new InfeasibleError(`Task ${rec.spec.name} needs a node labelled ${JSON.stringify(s.hard)}; this node's labels are ${JSON.stringify(mine)}.`));
+    return true;
   }
 
   /** A streaming task went to another node: consumers waiting here ask that node instead. */

@@ -24,7 +24,8 @@ export type SchedulingStrategyWire =
   | { kind: 'DEFAULT' }
   | { kind: 'SPREAD' }
   | { kind: 'NODE_AFFINITY'; nodeId: string; soft: boolean }
-  | { kind: 'PLACEMENT_GROUP'; pgId: string; bundleIndex: number };
+  | { kind: 'PLACEMENT_GROUP'; pgId: string; bundleIndex: number }
+  | { kind: 'NODE_LABEL'; hard: Record<string, string>; soft: Record<string, string> };
 
 /** Environment a worker runs with. */
 export interface RuntimeEnvWire {
