@@ -16,6 +16,7 @@ import type { ActorEntry, NodeView } from '../gcs/gcs-types.js';
 import { RpcLink, type Msg } from './rpc-link.js';
 import { ObjectLinks } from './object-links.js';
 import { TaskForwarding } from './task-forwarding.js';
+import { pickLabelled, pickSpillTarget } from './node-choice.js';
 import { RemoteActors } from './remote-actors.js';
 
 /** Options of a node joining a cluster. */
@@ -229,19 +230,8 @@ export class ClusterAgent {
     return false;
   }
 
-  /**
-   * The node for a label-constrained request: among live nodes whose labels include all of
-   * `hard`, those that also match `soft` first, then this node if it is one of them and
-   * has room, else the one with the most free CPU. Undefined when no node matches `hard`.
-   */
   private labelTarget(hard: Record<string, string>, soft: Record<string, string>, need: Record<string, number>): string | undefined {
-    const has = (n: NodeView, want: Record<string, string>) => Object.entries(want).every(([k, v]) => n.labels?.[k] === v);
-    const matching = this.aliveNodes().filter((n) => has(n, hard) && fits(need, n.total));
-    if (!matching.length) return undefined;
-    const preferred = matching.filter((n) => has(n, soft));
-    const pool = preferred.length ? preferred : matching;
-    if (pool.some((n) => n.nodeId === this.node.nodeId) && this.node.resources.canAcquire(need)) return this.node.nodeId;
-    return pool.sort((a, b) => (b.available.CPU ?? 0) - (a.available.CPU ?? 0))[0]!.nodeId;
+    return pickLabelled(this.aliveNodes(), hard, soft, need, this.node.nodeId, this.node.resources.canAcquire(need));
   }
 
   /** Places an actor this node has no room for on a node that has. */
@@ -305,24 +295,8 @@ export class ClusterAgent {
   }
 
   private pickNode(need: Record<string, number>, anyWithTotal: boolean, exclude?: string): NodeView | undefined {
-    let best: NodeView | undefined;
-    let bestFree = -Infinity;
-    for (const n of this.aliveNodes()) {
-      if (n.nodeId === this.node.nodeId || n.nodeId === exclude) continue;
-      if (!fits(need, n.total)) continue;
-      // What this node already sent there since the head's last view counts against it.
-      const sent = this.forwarding.inFlight.get(n.nodeId) ?? 0;
-      const cpu = need.CPU ?? 0;
-      const free = (n.available.CPU ?? 0) - (cpu > 0 ? sent * cpu : 0);
-      const cap = cpu > 0 ? (n.total.CPU ?? 0) / cpu : Infinity;
-      const roomy = fits(need, n.available) && (cpu === 0 || free >= cpu || sent < cap * config.maxTasksInFlightPerWorker);
-      if (!roomy && !anyWithTotal) continue;
-      if (free > bestFree) {
-        best = n;
-        bestFree = free;
-      }
-    }
-    return best;
+    const skip = new Set([this.node.nodeId, ...(exclude ? [exclude] : [])]);
+    return pickSpillTarget(this.aliveNodes().filter((n) => !skip.has(n.nodeId)), need, anyWithTotal, this.forwarding.inFlight);
   }
 
   private inlineActorSpec(spec: ActorSpec): ActorSpec {

@@ -13,7 +13,7 @@ import type {
 } from '../transport/protocol.js';
 import { GetTimeoutError, InfeasibleError, ObjectFreedError, ObjectLostError } from '../errors.js';
 import { config } from '../config.js';
-import { streamItemId, newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
+import { newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
 import { SegmentStore } from './segment-store.js';
 import { NodeResources } from './resources.js';
@@ -22,14 +22,14 @@ import { Scheduler } from './scheduler.js';
 import { ActorManager, ActorNameTakenError } from './actor-manager.js';
 import { errorObject, failRecord, type TaskRecord } from './task-record.js';
 import { NodeMessageRouter } from './message-router.js';
+import { NodeStreams } from './streams.js';
 import { cleanStaleSessions } from './session-cleanup.js';
 import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
 import { GcsServer } from '../gcs/gcs-server.js';
 import type { GcsStore } from '../gcs/store.js';
 import { WorkingDirCache } from '../runtime-env/working-dir-cache.js';
 import { PlacementGroupManager } from '../gcs/placement-groups.js';
-import { bundleResources } from '../gcs/pg-placement.js';
-import type { Grant } from './resources.js';
+import { BundleReservations } from './bundles.js';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -52,13 +52,6 @@ export interface NodeOptions {
   labels?: Record<string, string>;
 }
 
-interface StreamState {
-  rec?: TaskRecord;
-  count: number;
-  ended: boolean;
-  waiters: Array<() => void>;
-}
-
 /** A node: the objects, workers and scheduling of one machine. */
 export class NodeManager {
   readonly nodeId = newId('n');
@@ -70,7 +63,7 @@ export class NodeManager {
   readonly pool: WorkerPool;
   readonly scheduler: Scheduler;
   readonly actors: ActorManager;
-  private readonly streams = new Map<string, StreamState>();
+  private readonly streams = new NodeStreams(this);
   /** Driver code directories unpacked here (fetched from the head). */
   private readonly workingDirs: WorkingDirCache;
   private readonly router: NodeMessageRouter;
@@ -83,7 +76,7 @@ export class NodeManager {
   /** This node's membership in a cluster (head and worker nodes). */
   cluster?: ClusterAgent;
   /** Placement-group bundles reserved on this node: the resources held and the ones added. */
-  private readonly bundles = new Map<string, { grant: Grant; added: ResourceMap }>();
+  private readonly bundles: BundleReservations;
   /** Placement groups of the embedded cluster (in a cluster, the head keeps them). */
   private localPgs?: PlacementGroupManager;
   /** Cluster messages not handled by the agent (job and placement-group managers hook here). */
@@ -102,6 +95,10 @@ export class NodeManager {
     });
     this.objects = new ObjectDirectory(this.segments, options.objectStoreMemory, join(this.sessionDir, 'spill'));
     this.resources = new NodeResources(options.resources);
+    this.bundles = new BundleReservations(this.resources, () => {
+      this.scheduler.scheduleDispatch();
+      this.actors.retryPending();
+    });
     this.pool = new WorkerPool({
       socketPath: this.socketPath,
       sessionDir: this.sessionDir,
@@ -226,13 +223,13 @@ export class NodeManager {
   /** Submits a task. */
   submitTask(spec: TaskSpec): void {
     const rec = this.scheduler.submit(spec);
-    if (spec.numReturns < 0) this.streams.set(spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
+    if (spec.numReturns < 0) this.streams.add(rec);
   }
 
   /** Submits an actor method call. */
   submitActorTask(spec: TaskSpec): void {
     const rec = this.cluster && !this.actors.has(spec.actorId!) ? this.cluster.remoteActors.submit(spec) : this.actors.submit(spec);
-    if (spec.numReturns < 0) this.streams.set(spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
+    if (spec.numReturns < 0) this.streams.add(rec);
   }
 
   /** Creates an actor; `strict` rethrows a taken name (in-process callers), else the actor is created dead. */
@@ -350,52 +347,12 @@ export class NodeManager {
 
   /** A streaming task yielded item `index`. */
   onYield(taskId: string, index: number, obj: WireObject, contained: string[]): void {
-    const st = this.streams.get(taskId);
-    if (!st || index < st.count || st.ended) {
-      if (obj.s) {
-        this.segments.adopt(obj.s, obj.n);
-        this.segments.release(obj.s);
-      }
-      return;
-    }
-    const id = streamItemId(taskId, index);
-    this.objects.addRef(id); // held for the consumer until it asks for the next item
-    this.put(id, obj, contained);
-    st.count = index + 1;
-    if (st.rec) st.rec.yielded = st.count;
-    for (const w of st.waiters.splice(0)) w();
+    this.streams.onYield(taskId, index, obj, contained);
   }
 
   /** Next item of a stream: its id, or done. Asking for item i releases the node's hold on item i-1. */
   genNext(taskId: string, index: number): Promise<{ id?: string; done?: boolean }> {
-    const st = this.streams.get(taskId);
-    if (this.cluster?.forwarding.streamNode(taskId)) {
-      // The stream runs on another node.
-      return this.cluster.streamNext(taskId, index, st?.rec?.spec.name ?? taskId).then((r) => {
-        if (r.done) this.streams.delete(taskId);
-        return r;
-      });
-    }
-    if (index > 0) this.objects.removeRef(streamItemId(taskId, index - 1));
-    if (!st) return Promise.resolve({ done: true });
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.cluster?.forwarding.streamNode(taskId)) {
-          // The task was sent to another node while this consumer waited.
-          resolve(this.cluster.streamNext(taskId, index, st.rec?.spec.name ?? taskId, true).then((r) => {
-            if (r.done) this.streams.delete(taskId);
-            return r;
-          }));
-          return;
-        }
-        if (index < st.count) resolve({ id: streamItemId(taskId, index) });
-        else if (st.ended) {
-          this.streams.delete(taskId);
-          resolve({ done: true });
-        } else st.waiters.push(check);
-      };
-      check();
-    });
+    return this.streams.next(taskId, index);
   }
 
   /** Cancels the task that makes an object. */
@@ -422,34 +379,14 @@ export class NodeManager {
     else this.actors.kill(actorId, noRestart);
   }
 
-  /**
-   * Reserves placement-group bundles here: their resources are held, and resources named
-   * after the group are added for the tasks and actors scheduled into it. False when they do not fit now.
-   */
+  /** Reserves placement-group bundles here (false when they do not fit now). */
   reserveBundles(pgId: string, bundles: Array<{ index: number; resources: ResourceMap }>): boolean {
-    if (this.bundles.has(pgId)) return true;
-    const need: ResourceMap = {};
-    for (const b of bundles) for (const [k, v] of Object.entries(b.resources)) need[k] = (need[k] ?? 0) + v;
-    if (!this.resources.canAcquire(need)) return false;
-    const grant = this.resources.acquire(need);
-    const added: ResourceMap = {};
-    for (const b of bundles) for (const [k, v] of Object.entries(bundleResources(pgId, b.index, b.resources))) added[k] = (added[k] ?? 0) + v;
-    this.resources.add(added);
-    this.bundles.set(pgId, { grant, added });
-    this.scheduler.scheduleDispatch();
-    this.actors.retryPending();
-    return true;
+    return this.bundles.reserve(pgId, bundles);
   }
 
   /** Gives back the bundles of a removed (or re-placed) placement group. */
   releaseBundles(pgId: string): void {
-    const b = this.bundles.get(pgId);
-    if (!b) return;
-    this.bundles.delete(pgId);
-    this.resources.remove(b.added);
-    this.resources.release(b.grant);
-    this.scheduler.scheduleDispatch();
-    this.actors.retryPending();
+    this.bundles.release(pgId);
   }
 
   /** A request for the head service: answered by the head (here or over the link), or by the embedded cluster's own managers. */
@@ -523,17 +460,12 @@ export class NodeManager {
 
   /** A streaming task went to another node: consumers waiting here ask that node instead. */
   onStreamForwarded(taskId: string): void {
-    const st = this.streams.get(taskId);
-    if (st) for (const w of st.waiters.splice(0)) w();
+    this.streams.onForwarded(taskId);
   }
 
   /** A streaming task ended (normally or not): wake its consumer. */
   onStreamEnd(rec: TaskRecord): void {
-    const st = this.streams.get(rec.spec.taskId);
-    if (!st) return;
-    st.count = Math.max(st.count, rec.yielded);
-    st.ended = true;
-    for (const w of st.waiters.splice(0)) w();
+    this.streams.onEnd(rec);
   }
 
   private onWorkerExit(w: WorkerHandle, info: string): void {
