@@ -9,33 +9,43 @@ interface Suite {
   load(): Promise<{ main(argv: readonly string[]): Promise<number> }>;
 }
 
+/** A suite that runs a script of its own in a child process (with this process's flags). */
+async function script(path: string): Promise<{ main(argv: readonly string[]): Promise<number> }> {
+  return {
+    async main(argv: readonly string[]): Promise<number> {
+      const { spawnSync } = await import('node:child_process');
+      const file = new URL(path, import.meta.url).pathname;
+      const r = spawnSync(process.execPath, [...process.execArgv, file, ...argv], { stdio: 'inherit' });
+      return r.status ?? 1;
+    },
+  };
+}
+
 /** The suites, by name. Each lives in `bench/<name>/`. */
 const SUITES: Readonly<Record<string, Suite>> = {
   core: {
     does: "Ray's core microbenchmarks (tasks, actors, object store) vs Ray's figures, and piscina on the same no-op",
     load: () => import('./core/main.js'),
   },
-  'data': {
-    does: 'Data: group-by over Parquet vs DuckDB on the same files, and mapBatches scaling 1 vs 2 CPUs',
-    load: async () => ({
-      async main(argv: readonly string[]): Promise<number> {
-        const { spawnSync } = await import('node:child_process');
-        const script = new URL('./data/groupby.ts', import.meta.url).pathname;
-        const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit' });
-        return r.status ?? 1;
-      },
-    }),
+  cluster: {
+    does: 'Cluster: cross-node task throughput, actor call latency p50/p99, object transfer vs raw TCP, head restart time',
+    load: () => import('./cluster/main.js'),
+  },
+  data: {
+    does: 'Data: group-by over a ~1 GB Parquet set vs DuckDB on the same files, and mapBatches scaling 1 vs 2 CPUs',
+    load: () => script('./data/groupby.ts'),
+  },
+  'data-sort': {
+    does: 'Data: distributed sort of 10 M rows vs DuckDB ORDER BY on the same Parquet files',
+    load: () => script('./data/sort.ts'),
+  },
+  'data-inference': {
+    does: 'Data: batch inference (ONNX, actor pool of 2) rows/s vs onnxruntime-node called directly in one process',
+    load: () => script('./data/inference.ts'),
   },
   'data-parquet': {
-    does: 'Parquet reading: our hyparquet -> Arrow adapter vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
-    load: async () => ({
-      async main(argv: readonly string[]): Promise<number> {
-        const { spawnSync } = await import('node:child_process');
-        const script = new URL('./data/parquet-adapter.ts', import.meta.url).pathname;
-        const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit' });
-        return r.status ?? 1;
-      },
-    }),
+    does: 'Parquet reading: our reader (-> Arrow) vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
+    load: () => script('./data/parquet-adapter.ts'),
   },
 };
 

@@ -75,6 +75,18 @@ test('a value put on a node that dies raises ObjectLostError (it cannot be rebui
   await assert.rejects(ray.get(out.ref, { timeout: 30_000 }), ray.ObjectLostError);
 });
 
+test('a value too big for the reading node\'s object store fails that read with ObjectStoreFullError; the node lives on', { timeout: 60_000 }, async () => {
+  const small = await cluster.addNode({ cpus: 1, resources: { small: 1 }, objectStoreMemory: 32 << 20 });
+  await waitFor(async () => ((await ray.clusterResources()).small ?? 0) === 1, 15_000, 'the small node');
+  const big = defs.makeBytes.options({ schedulingStrategy: { type: 'NODE_AFFINITY', nodeId: cluster.nodes[0]!.nodeId } }).remote(64 << 20, 3);
+  // Made elsewhere: wait() without fetchLocal says ready without pulling it here.
+  const [ready] = await ray.wait([big], { numReturns: 1, timeout: 30_000, fetchLocal: false });
+  assert.equal(ready.length, 1);
+  await assert.rejects(ray.get(defs.checksum.options({ resources: { small: 1 } }).remote(big)), (err: Error) =>
+    err instanceof ray.ObjectStoreFullError || (err instanceof ray.RayTaskError && err.cause instanceof ray.ObjectStoreFullError));
+  assert.equal(await ray.get(defs.special.options({ resources: { small: 1 } }).remote()), small.nodeId);
+});
+
 test('garbage on a node\'s port closes that connection only; the node keeps serving', { timeout: 30_000 }, async () => {
   const { connect } = await import('node:net');
   const target = cluster.nodes[0]!.address;

@@ -43,6 +43,8 @@ export interface NodeOpts {
   env?: Record<string, string>;
   redisAddress?: string;
   labels?: Record<string, string>;
+  /** Object store bytes (default 512 MiB). */
+  objectStoreMemory?: number;
 }
 
 async function start(args: string[], tempDir: string, env: Record<string, string>): Promise<TestNode> {
@@ -52,7 +54,7 @@ async function start(args: string[], tempDir: string, env: Record<string, string
 }
 
 function nodeArgs(o: NodeOpts): string[] {
-  const a = ['--num-cpus', String(o.cpus ?? 1), '--object-store-memory', String(512 << 20)];
+  const a = ['--num-cpus', String(o.cpus ?? 1), '--object-store-memory', String(o.objectStoreMemory ?? 512 << 20)];
   if (o.resources) a.push('--resources', JSON.stringify(o.resources));
   if (o.labels) a.push('--labels', JSON.stringify(o.labels));
   return a;

@@ -274,7 +274,7 @@ export async function wait<T>(refs: ObjectRef<T>[], options: WaitOptions = {}): 
   if (numReturns > refs.length) throw new RangeError(`wait() options.numReturns (${numReturns}) is more than the number of refs (${refs.length})`);
   const ids = refs.map((r) => checkRef(r, 'wait()').id);
   if (new Set(ids).size !== ids.length) throw new TypeError('wait() got the same ref twice');
-  const readyIds = new Set(await st.core.wait(ids, numReturns, timeoutMs('wait() options', options.timeout)));
+  const readyIds = new Set(await st.core.wait(ids, numReturns, timeoutMs('wait() options', options.timeout), options.fetchLocal !== false));
   return [refs.filter((r) => readyIds.has(r.id)), refs.filter((r) => !readyIds.has(r.id))];
 }
 

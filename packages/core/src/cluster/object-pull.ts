@@ -109,7 +109,13 @@ export function pullObject(address: string, token: string | undefined, id: strin
       if (h.err) return finish(new ObjectLostError(id, `node ${address} could not send it: ${h.err}`));
       const n = h.n!;
       if (n <= 64 * 1024) inline = new Uint8Array(n);
-      else seg = target.allocate(n);
+      else {
+        try {
+          seg = target.allocate(n);
+        } catch (err) {
+          return finish(err as Error); // e.g. ObjectStoreFullError: this node has no room for it
+        }
+      }
       const take = Math.min(rest.length, n);
       dest().set(rest.subarray(0, take), 0);
       off = take;
@@ -118,7 +124,7 @@ export function pullObject(address: string, token: string | undefined, id: strin
     const socket = connect({
       ...splitAddress(address),
       onread: {
-        buffer: () => (header && !header.moved && (header.n ?? 0) > off ? dest().subarray(off) : scratch),
+        buffer: () => (!settled && header && (inline || seg) && (header.n ?? 0) > off ? dest().subarray(off) : scratch),
         callback: (nread: number, buf: Uint8Array) => {
           if (settled) return false;
           if (header) {

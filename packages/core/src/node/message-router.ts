@@ -215,7 +215,7 @@ export class NodeMessageRouter {
         );
         return;
       case 'wait':
-        node.wait(m.ids, m.numReturns, m.timeoutMs ?? undefined, m.blocking ? peer.worker : undefined).then((ready) =>
+        node.wait(m.ids, m.numReturns, m.timeoutMs ?? undefined, m.blocking ? peer.worker : undefined, m.fetchLocal !== false).then((ready) =>
           peer.conn.send({ t: 'r', req: m.req, ready }),
         );
         return;

@@ -288,7 +288,8 @@ export class NodeManager {
   }
 
   /** Resolves with the ids ready once `numReturns` are ready or the timeout passes. */
-  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, worker?: WorkerHandle): Promise<string[]> {
+  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, worker?: WorkerHandle, fetchLocal = true): Promise<string[]> {
+    const ready0 = (id: string) => (fetchLocal ? this.objects.isReady(id) : this.objects.isMade(id)) || !this.objects.has(id);
     return new Promise((resolve) => {
       const ready = new Set<string>();
       const cancels: Array<() => void> = [];
@@ -303,18 +304,18 @@ export class NodeManager {
         resolve(ids.filter((id) => ready.has(id)).slice(0, numReturns));
       };
       for (const id of ids) {
-        if (this.objects.isReady(id) || !this.objects.has(id)) ready.add(id);
+        if (ready0(id)) ready.add(id);
       }
       if (ready.size >= numReturns || timeoutMs === 0) return finish();
       if (worker) this.scheduler.onBlocked(worker);
       for (const id of ids) {
         if (ready.has(id)) continue;
-        cancels.push(
-          this.objects.onReady(id, () => {
-            ready.add(id);
-            if (ready.size >= numReturns) finish();
-          }),
-        );
+        const onIt = () => {
+          ready.add(id);
+          if (ready.size >= numReturns) finish();
+        };
+        if (fetchLocal) cancels.push(this.objects.onReady(id, onIt));
+        else this.objects.onMade(id, () => !settled && onIt());
       }
       if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
     });

@@ -153,10 +153,10 @@ export class CoreWorker {
   }
 
   /** Ids ready among `ids` once `numReturns` are, or the timeout passes. */
-  wait(ids: string[], numReturns: number, timeoutMs: number | undefined): Promise<string[]> {
+  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, fetchLocal = true): Promise<string[]> {
     const blocking = this.inTask();
     if (blocking) this.onBlock?.();
-    return this.during(this.client.wait(ids, numReturns, timeoutMs, blocking));
+    return this.during(this.client.wait(ids, numReturns, timeoutMs, blocking, fetchLocal));
   }
 
   /** Next ref of a streaming task. */

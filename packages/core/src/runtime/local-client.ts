@@ -34,8 +34,8 @@ export class LocalClient implements NodeClient {
   get(ids: string[], timeoutMs: number | undefined): Promise<WireObject[]> {
     return this.node.get(ids, timeoutMs);
   }
-  wait(ids: string[], numReturns: number, timeoutMs: number | undefined): Promise<string[]> {
-    return this.node.wait(ids, numReturns, timeoutMs);
+  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, _blocking = false, fetchLocal = true): Promise<string[]> {
+    return this.node.wait(ids, numReturns, timeoutMs, undefined, fetchLocal);
   }
   put(id: string, obj: WireObject, contained: string[]): void {
     this.node.put(id, obj, contained);

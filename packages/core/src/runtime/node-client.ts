@@ -20,7 +20,8 @@ export interface NodeClient {
   /** Creates an actor; in-process clients throw at once when a name is taken. */
   createActor(spec: ActorSpec): void;
   get(ids: string[], timeoutMs: number | undefined, blocking: boolean): Promise<WireObject[]>;
-  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, blocking: boolean): Promise<string[]>;
+  /** Ids ready among `ids`; with `fetchLocal` false, an object made on another node counts as ready without being pulled here. */
+  wait(ids: string[], numReturns: number, timeoutMs: number | undefined, blocking: boolean, fetchLocal?: boolean): Promise<string[]>;
   put(id: string, obj: WireObject, contained: string[]): void;
   /** A writable shared-memory view for a new large value (reused memory when possible). */
   allocate(objectId: string, size: number): { name: string; view: Uint8Array };

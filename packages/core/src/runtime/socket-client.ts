@@ -99,8 +99,8 @@ export class SocketClient implements NodeClient {
     if (r.err) throw deserialize((r.err as WireObject).d!) as Error;
     return r.objs as WireObject[];
   }
-  async wait(ids: string[], numReturns: number, timeoutMs: number | undefined, blocking: boolean): Promise<string[]> {
-    const r = await this.request({ t: 'wait', ids, numReturns, timeoutMs: timeoutMs ?? null, blocking });
+  async wait(ids: string[], numReturns: number, timeoutMs: number | undefined, blocking: boolean, fetchLocal = true): Promise<string[]> {
+    const r = await this.request({ t: 'wait', ids, numReturns, timeoutMs: timeoutMs ?? null, blocking, ...(fetchLocal ? {} : { fetchLocal: false }) });
     return r.ready as string[];
   }
   put(id: string, obj: WireObject, contained: string[]): void {
