@@ -1,6 +1,7 @@
 /**
- * Why hyparquet: reads one parquet file (1M rows: two ints, two doubles, one string) with
- * our hyparquet → Arrow adapter (the `parquet` reader of @ray-ts/data) and with
+ * Our Parquet reader against the other pure-JS one: reads one parquet file (1M rows: two
+ * ints, two doubles, one string) with the `parquet` reader of @ray-ts/data (flat columns
+ * decoded straight into Arrow buffers, hyparquet for metadata and the rest) and with
  * parquetjs-lite (row objects, the other pure-JS reader), and prints rows/s of each and
  * the ratio. The file is written by parquetjs-lite, so it is one both can read (it cannot
  * read hyparquet-writer's version-2 files); our writer's speed is printed for reference.
@@ -139,7 +140,7 @@ try {
   console.log('');
   console.log('| reader | rows read | seconds | rows/s |');
   console.log('|---|---|---|---|');
-  console.log(`| ray-ts hyparquet → Arrow (ours) | ${fmt(ours[0])} | ${oursS.toFixed(2)} | ${fmt(oursRate)} |`);
+  console.log(`| ray-ts reader → Arrow (ours) | ${fmt(ours[0])} | ${oursS.toFixed(2)} | ${fmt(oursRate)} |`);
   console.log(`| parquetjs-lite row groups of objects (reference) | ${fmt(jsRows)} | ${jsS.toFixed(2)} | ${fmt(jsRate)} |`);
   console.log('');
   console.log(`ratio ours / parquetjs-lite: ${(oursRate / jsRate).toFixed(1)}x  (first rows equal: ${sameFirst})`);

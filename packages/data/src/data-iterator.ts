@@ -9,6 +9,7 @@ import { blockToRows, type Row } from './block/block-accessor.js';
 import { checkBatchFormat, toBatch, type BatchFormat, type ColumnBatch } from './block/batch-format.js';
 import type { Table } from 'apache-arrow';
 import type { RefBundle } from './execution/ref-bundle.js';
+import { shuffledBatches } from './execution/local-shuffle.js';
 import { rebatch } from './execution/stage-runner.js';
 import { checkKeys, intAtLeast } from './options.js';
 
@@ -22,6 +23,14 @@ export interface IterBatchesOptions<F extends BatchFormat = BatchFormat> {
   dropLast?: boolean;
   /** Blocks fetched ahead of the one being consumed. @default 1 */
   prefetchBlocks?: number;
+  /**
+   * Shuffle rows locally (Ray's local shuffle buffer): each batch is drawn at random from
+   * a buffer of at least this many rows (fewer only at the end of the data). Needs a
+   * numeric `batchSize`. @default undefined (no shuffling)
+   */
+  localShuffleBufferSize?: number;
+  /** Seed of the local shuffle, for repeatable order. @default random */
+  localShuffleSeed?: number;
 }
 
 /** A batch in format F. */
@@ -68,16 +77,23 @@ export class DataIterator {
     }
   }
 
-  /** Batches of `batchSize` rows in the requested format. */
-  async *iterBatches<F extends BatchFormat = 'columns'>(options: IterBatchesOptions<F> = {}): AsyncGenerator<BatchOf<F>> {
-    checkKeys('iterBatches() options', options, ['batchSize', 'batchFormat', 'dropLast', 'prefetchBlocks']);
+  /** Batches of `batchSize` rows in the requested format. Bad options throw here, synchronously. */
+  iterBatches<F extends BatchFormat = 'columns'>(options: IterBatchesOptions<F> = {}): AsyncGenerator<BatchOf<F>> {
+    checkKeys('iterBatches() options', options, ['batchSize', 'batchFormat', 'dropLast', 'prefetchBlocks', 'localShuffleBufferSize', 'localShuffleSeed']);
     const size = options.batchSize === undefined ? 256 : options.batchSize === null ? null : intAtLeast('iterBatches() options.batchSize', options.batchSize, 1);
     const format = options.batchFormat === undefined ? 'columns' : checkBatchFormat('iterBatches() options.batchFormat', options.batchFormat);
     const prefetch = options.prefetchBlocks === undefined ? 1 : intAtLeast('iterBatches() options.prefetchBlocks', options.prefetchBlocks, 0);
-    for await (const batch of rebatch(this.blocks(prefetch), size)) {
-      if (options.dropLast && size !== null && batch.numRows < size) continue;
-      yield toBatch(batch, format) as BatchOf<F>;
-    }
+    const buffer = options.localShuffleBufferSize === undefined ? undefined : intAtLeast('iterBatches() options.localShuffleBufferSize', options.localShuffleBufferSize, 1);
+    const seed = options.localShuffleSeed === undefined ? undefined : intAtLeast('iterBatches() options.localShuffleSeed', options.localShuffleSeed, 0);
+    if (seed !== undefined && buffer === undefined) throw new TypeError('iterBatches() options.localShuffleSeed needs options.localShuffleBufferSize');
+    if (buffer !== undefined && size === null) throw new TypeError('iterBatches() options.localShuffleBufferSize needs a numeric batchSize, not null');
+    const batches = () => (buffer === undefined ? rebatch(this.blocks(prefetch), size) : shuffledBatches(this.blocks(prefetch), size!, buffer, seed));
+    return (async function* () {
+      for await (const batch of batches()) {
+        if (options.dropLast && size !== null && batch.numRows < size) continue;
+        yield toBatch(batch, format) as BatchOf<F>;
+      }
+    })();
   }
 
   /** The rows, one by one. */

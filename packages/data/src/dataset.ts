@@ -238,13 +238,17 @@ export class Dataset extends DatasetBase {
 
   /**
    * `n` iterators that share one streaming execution (run by a coordinator actor); every
-   * row goes to exactly one of them. Pass them to training workers; each full pass over
-   * all of them is one epoch.
+   * row goes to at most one of them. Pass them to training workers; each full pass over
+   * all of them is one epoch. With `equal`, each iterator gets the same number of rows per
+   * epoch and the `count % n` rows left over are dropped (Ray's `equal=True`), so workers
+   * that step in lockstep run the same number of batches.
    */
-  async streamingSplit(n: number): Promise<StreamSplitDataIterator[]> {
+  async streamingSplit(n: number, options: { equal?: boolean } = {}): Promise<StreamSplitDataIterator[]> {
     intAtLeast('streamingSplit() n', n, 1);
+    checkKeys('streamingSplit() options', options, ['equal']);
+    if (options.equal !== undefined && typeof options.equal !== 'boolean') throw new TypeError('streamingSplit() options.equal must be a boolean');
     const ctx = DataContext.getCurrent().snapshot();
-    return streamingSplitIterators(await compile(optimize(this.plan), ctx), ctx, n);
+    return streamingSplitIterators(await compile(optimize(this.plan), ctx), ctx, n, options.equal ?? false);
   }
 }
 

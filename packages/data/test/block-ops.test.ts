@@ -47,9 +47,10 @@ test('range boundaries from samples, and sorting a block', () => {
 test('partial aggregation states merge to the same result as one pass', () => {
   const rows = Array.from({ length: 20 }, (_, i) => ({ g: i % 3, v: i }));
   const aggs = [new Count().spec, new Mean('v').spec, new Std('v').spec];
-  const partials = concatBlocks([partialAggregate(rowsToBlock(rows.slice(0, 7)), ['g'], aggs), partialAggregate(rowsToBlock(rows.slice(7)), ['g'], aggs)]);
-  const merged = blockToRows(finalAggregate(partials, ['g'], aggs));
-  const whole = blockToRows(finalAggregate(partialAggregate(rowsToBlock(rows), ['g'], aggs), ['g'], aggs));
+  const parts = [partialAggregate(rowsToBlock(rows.slice(0, 7)), ['g'], aggs), partialAggregate(rowsToBlock(rows.slice(7)), ['g'], aggs)];
+  const merged = blockToRows(finalAggregate(parts, ['g'], aggs));
+  assert.deepEqual(blockToRows(finalAggregate([concatBlocks(parts)], ['g'], aggs)), merged);
+  const whole = blockToRows(finalAggregate([partialAggregate(rowsToBlock(rows), ['g'], aggs)], ['g'], aggs));
   assert.equal(merged.length, 3);
   merged.forEach((r, i) => {
     assert.equal(r.g, i);

@@ -49,3 +49,28 @@ test('selectColumns right after a read becomes ReadOptions.columns (projection p
   assert.match(await projected.explain(), /ReadMemory\[columns=\[a\]\]->SelectColumns/);
   assert.deepEqual(await projected.takeAll(), [{ a: 1 }, { a: 2 }]);
 });
+
+test('groupBy after a read reads only its key and value columns and aggregates inside the read tasks', async () => {
+  const rows = Array.from({ length: 40 }, (_, i) => ({ k: `k${i % 3}`, v: i, secret: 'do not read' }));
+  const ds = data.readDatasource(memorySource(rows, 'secret')).groupBy('k').aggregate(new data.Count(), new data.Sum('v'));
+  assert.match(await ds.explain(), /Optimized Plan --------\nAggregate\[k: count\(\), sum\(v\)\]\n \+- ReadMemory\[columns=\[k,v\]\]->PartialAggregate\[k\]$/);
+  const sum = (m: number) => rows.filter((_, i) => i % 3 === m).reduce((s, r) => s + r.v, 0);
+  assert.deepEqual(await ds.takeAll(), [
+    { k: 'k0', 'count()': 14, 'sum(v)': sum(0) }, { k: 'k1', 'count()': 13, 'sum(v)': sum(1) }, { k: 'k2', 'count()': 13, 'sum(v)': sum(2) },
+  ]);
+  const s = await ds.statsSummary();
+  assert.deepEqual(s.operators.map((o) => o.name), ['ReadMemory->PartialAggregate[k]', 'Aggregate[k: count(), sum(v)]']);
+  // The read tasks send one row of partial states per group, not their rows.
+  assert.ok(s.operators[0]!.rows <= 3 * s.operators[0]!.tasks, `partial rows ${s.operators[0]!.rows}`);
+  assert.equal(await data.readDatasource(memorySource(rows, 'secret')).sum('v'), sum(0) + sum(1) + sum(2));
+});
+
+test('a groupBy with many groups range-partitions the partial states over several reduce tasks', async () => {
+  const n = 300_000;
+  const ds = data.range(n, { overrideNumBlocks: 6 }).map(udfs.modGroup, { fnArgs: [n] }).groupBy('g').count();
+  const rows = await ds.takeAll();
+  assert.equal(rows.length, n);
+  assert.ok(rows.every((r, i) => r.g === i && r['count()'] === 1));
+  const agg = (await ds.statsSummary()).operators.find((o) => o.name.startsWith('Aggregate'))!;
+  assert.ok(agg.tasks >= 2 + 2, `sample/map/reduce tasks: ${agg.tasks}`);
+});

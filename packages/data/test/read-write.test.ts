@@ -78,3 +78,22 @@ test('bad input: a missing file and a malformed CSV line are typed errors naming
     return true;
   });
 });
+
+test('many files through a directory and a glob; a schema mismatch between files names both files', async () => {
+  const many = join(dir, 'many');
+  await data.range(100, { overrideNumBlocks: 5 }).map(udfs.addDouble).writeCsv(many);
+  assert.equal(filesUnder(many).filter((f) => f.endsWith('.csv')).length, 5);
+  assert.equal(await data.readCsv(many).count(), 100);
+  const globbed = await data.readCsv(join(many, 'part-0000[0-1]-*.csv')).takeAll();
+  assert.deepEqual(globbed.map((r) => r.id), Array.from({ length: 40 }, (_, i) => i));
+  const mixed = join(dir, 'mixed');
+  await data.fromItems([{ a: 1, b: 'x' }]).writeParquet(join(mixed, 'one'));
+  await data.fromItems([{ a: 'not a number', b: 'y' }]).writeParquet(join(mixed, 'two'));
+  await assert.rejects(data.readParquet(mixed).takeAll(), (e: unknown) => {
+    assert.ok(e instanceof data.SchemaMismatchError, `got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    assert.match(e.message, /two\/part-.*\.parquet/);
+    assert.match(e.message, /one\/part-.*\.parquet/);
+    assert.match(e.message, /'a'/);
+    return true;
+  });
+});

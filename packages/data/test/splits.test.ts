@@ -76,3 +76,45 @@ test('streamingSplit: a failing function fails every iterator', async () => {
     assert.match(String((r as PromiseRejectedResult).reason.message), /seven is not allowed/);
   }
 });
+
+test('streamingSplit(3, { equal: true }): every consumer gets the same rows, the remainder is dropped, each epoch', async () => {
+  const its = await data.range(1000, { overrideNumBlocks: 7 }).streamingSplit(3, { equal: true });
+  const consume = async (it: data.DataIterator, delayMs: number) => {
+    const seen: number[] = [];
+    for await (const b of it.iterBatches({ batchSize: 50 })) {
+      seen.push(...Array.from(b.id as ArrayLike<number>));
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+    return seen;
+  };
+  for (let epoch = 0; epoch < 2; epoch++) {
+    const parts = await Promise.all(its.map((it, i) => consume(it, i * 3)));
+    assert.deepEqual(parts.map((p) => p.length), [333, 333, 333]);
+    const all = parts.flat();
+    assert.equal(new Set(all).size, 999, 'no row twice');
+    assert.ok(all.every((id) => id >= 0 && id < 1000));
+  }
+  await assert.rejects(data.range(10).streamingSplit(2, { equal: 'yes' as never }), TypeError);
+});
+
+test('iterBatches({ localShuffleBufferSize, localShuffleSeed }): shuffled within a buffer, every row once, repeatable', async () => {
+  const ds = data.range(10_000, { overrideNumBlocks: 10 });
+  const run = async (seed?: number) => {
+    const batches: number[][] = [];
+    for await (const b of ds.iterBatches({ batchSize: 100, localShuffleBufferSize: 3000, localShuffleSeed: seed })) batches.push(Array.from(b.id as ArrayLike<number>));
+    return batches;
+  };
+  const a = await run(1);
+  assert.deepEqual(a.map((b) => b.length), new Array(100).fill(100));
+  assert.deepEqual(a.flat().sort((x, y) => x - y), seq(10_000));
+  assert.notDeepEqual(a.flat(), seq(10_000));
+  // The first batch is drawn from at least 3,100 rows, so it reaches past the first 1,000-row block.
+  assert.ok(Math.max(...a[0]!) >= 1000, `first batch max ${Math.max(...a[0]!)}`);
+  assert.deepEqual(await run(1), a);
+  assert.notDeepEqual(await run(2), a);
+  const last: number[] = [];
+  for await (const b of data.range(250).iterBatches({ batchSize: 100, localShuffleBufferSize: 50, dropLast: true })) last.push((b.id as ArrayLike<number>).length);
+  assert.deepEqual(last, [100, 100]);
+  assert.throws(() => ds.iterBatches({ batchSize: null, localShuffleBufferSize: 10 }), TypeError);
+  assert.throws(() => ds.iterBatches({ localShuffleSeed: 3 }), TypeError);
+});

@@ -2,9 +2,10 @@
  * Reading and reshaping blocks: rows and columns out of a block, sizes, slicing,
  * concatenation and row selection. Pure functions, used in workers and in the driver.
  */
-import { Table, Type, Vector, makeVector, vectorFromArray, type Data, type DataType, type Schema } from 'apache-arrow';
+import { Table, Type, Vector, vectorFromArray, type Data, type DataType, type Schema } from 'apache-arrow';
 import type { Block, BlockMetadata } from '../block.js';
 import { emptyBlock, rowsToBlock } from './block-builder.js';
+import { compactColumn, takeColumn } from './take-column.js';
 
 /** A plain JS row. */
 export type Row = Record<string, unknown>;
@@ -106,6 +107,14 @@ export function concatBlocks(blocks: Block[]): Block {
   return rowsToBlock(nonEmpty.flatMap(blockToRows), first.schema);
 }
 
+/** The block with each flat column in one contiguous chunk (for repeated row selection). */
+export function compactBlock(block: Block): Block {
+  if (block.batches.length <= 1) return block;
+  const cols: Record<string, Vector> = {};
+  for (const f of block.schema.fields) cols[f.name] = compactColumn(block.getChild(f.name)!);
+  return new Table(cols);
+}
+
 /** Rows `[start, end)` of a block (zero-copy). */
 export function sliceBlock(block: Block, start: number, end: number): Block {
   return block.slice(start, end);
@@ -117,11 +126,9 @@ export function takeRows(block: Block, indices: ArrayLike<number>): Block {
   const cols: Record<string, Vector> = {};
   for (const f of block.schema.fields) {
     const col = block.getChild(f.name)!;
-    if (FLAT_NUMERIC.has(f.type.typeId) && col.nullCount === 0) {
-      const src = col.toArray() as ArrayLike<number> & { constructor: new (n: number) => Record<number, number> };
-      const out = new src.constructor(indices.length);
-      for (let i = 0; i < indices.length; i++) out[i] = src[indices[i]!]!;
-      cols[f.name] = makeVector(out as unknown as Int32Array);
+    const fast = takeColumn(col, indices);
+    if (fast) {
+      cols[f.name] = fast;
     } else {
       const vals = columnValues(col);
       cols[f.name] = vectorFromArray(Array.from(indices, (i) => vals[i] ?? null) as never, f.type as DataType);

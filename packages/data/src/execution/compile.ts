@@ -19,6 +19,8 @@ export async function compileStage(s: LogicalStage, ctx: DataContextSnapshot): P
       return { kind: 'project', name: s.name, select: s.select, drop: s.drop, rename: s.rename };
     case 'limit':
       return { kind: 'limit', name: s.name, n: s.n! };
+    case 'partialAggregate':
+      return { kind: 'partialAggregate', name: s.name, keys: [...s.keys!], aggs: [...s.aggs!] };
     default: {
       const udf = await describeUdf(s.fn!, s.callerUrl);
       const base = { name: s.name, udf, fnArgs: [...(s.fnArgs ?? [])], fnConstructorArgs: [...(s.fnConstructorArgs ?? [])] };
@@ -50,7 +52,9 @@ async function allToAllSpec(op: AllToAllKind, ctx: DataContextSnapshot): Promise
     case 'aggregate': {
       const keys = [...op.keys];
       const aggs = [...op.aggs];
-      return { kind: 'range', key: { columns: keys, descending: keys.map(() => false) }, partial: { keys, aggs }, reduce: { kind: 'aggregate', keys, aggs } };
+      const key = { columns: keys, descending: keys.map(() => false) };
+      const reduce = { kind: 'aggregate', keys, aggs } as const;
+      return op.inputPartial ? { kind: 'range', key, inputPartial: true, reduce } : { kind: 'range', key, partial: { keys, aggs }, reduce };
     }
     case 'mapGroups':
       return {

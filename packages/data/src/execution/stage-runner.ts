@@ -9,6 +9,7 @@ import { blockToRows, concatBlocks, sliceBlock, takeRows, type Row } from '../bl
 import { buildVector, rowsToBlock } from '../block/block-builder.js';
 import { fromBatchResult, preview, toBatch } from '../block/batch-format.js';
 import { DataError, DataOperatorError, type FailureLocation } from '../errors.js';
+import { Aggregator } from './all-to-all/aggregate-states.js';
 import type { PreparedStage } from './stages.js';
 
 type Blocks = AsyncIterable<Block>;
@@ -182,6 +183,26 @@ async function* limitStage(n: number, input: Blocks): AsyncGenerator<Block> {
   }
 }
 
+/** Groups a partial aggregation holds before it emits a block of states and starts over. */
+const PARTIAL_FLUSH_GROUPS = 65_536;
+
+async function* partialAggregateStage(stage: PreparedStage, input: Blocks): AsyncGenerator<Block> {
+  const spec = stage.spec as Extract<PreparedStage['spec'], { kind: 'partialAggregate' }>;
+  let agg = new Aggregator(spec.keys, spec.aggs);
+  for await (const block of input) {
+    try {
+      agg.addRows(block);
+    } catch (err) {
+      throw err instanceof DataError ? err : new DataOperatorError(spec.name, err, { inputPreview: preview(blockToRows(block.slice(0, 2))) });
+    }
+    if (agg.numGroups >= PARTIAL_FLUSH_GROUPS) {
+      yield agg.partialBlock();
+      agg = new Aggregator(spec.keys, spec.aggs);
+    }
+  }
+  if (agg.numGroups > 0) yield agg.partialBlock();
+}
+
 /** Runs the stages over the input blocks, in order; empty blocks are dropped between stages. */
 export function runStages(input: Blocks, stages: readonly PreparedStage[]): Blocks {
   let stream = input;
@@ -193,6 +214,7 @@ export function runStages(input: Blocks, stages: readonly PreparedStage[]): Bloc
     else if (s.kind === 'addColumn') stream = addColumnStage(stage, src);
     else if (s.kind === 'project') stream = projectStage(stage, src);
     else if (s.kind === 'limit') stream = limitStage(s.n, src);
+    else if (s.kind === 'partialAggregate') stream = partialAggregateStage(stage, src);
   }
   return stream;
 }

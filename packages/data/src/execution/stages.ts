@@ -3,6 +3,7 @@
  * inside one task or actor. A {@link StageSpec} is plain data (it travels to workers);
  * {@link prepareStages} loads its user functions and constructs user classes there.
  */
+import type { AggregateSpec } from '../aggregate.js';
 import type { BatchFormat } from '../block/batch-format.js';
 import { DataError, DataOperatorError, UdfShippingError } from '../errors.js';
 import { explainUdfError, loadUdf } from '../udf/udf-loader.js';
@@ -31,7 +32,9 @@ export type StageSpec =
       readonly drop?: readonly string[];
       readonly rename?: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'limit'; readonly name: string; readonly n: number };
+  | { readonly kind: 'limit'; readonly name: string; readonly n: number }
+  /** Accumulates every input block into partial aggregation states (the map side of a group-by, fused upstream). */
+  | { readonly kind: 'partialAggregate'; readonly name: string; readonly keys: readonly string[]; readonly aggs: readonly AggregateSpec[] };
 
 /** A stage whose function is loaded: `call(input, ...fnArgs)` runs the user code. */
 export interface PreparedStage {
@@ -43,7 +46,7 @@ export interface PreparedStage {
 }
 
 async function prepareOne(spec: StageSpec): Promise<PreparedStage> {
-  if (spec.kind === 'project' || spec.kind === 'limit') return { spec, explain: (e) => e };
+  if (spec.kind === 'project' || spec.kind === 'limit' || spec.kind === 'partialAggregate') return { spec, explain: (e) => e };
   const fn = await loadUdf(spec.udf);
   const explain = (e: unknown) => explainUdfError(spec.udf, e);
   const args = spec.fnArgs;

@@ -19,6 +19,13 @@ export interface ReadOptions {
   limit?: number;
   /** Target rows per block the reader yields. */
   blockRows?: number;
+  /**
+   * Columns stored dictionary-encoded may come as Arrow Dictionary vectors, whose index
+   * buffers the reader reuses for its next blocks: only for a consumer that is done with
+   * each block before it asks for the next (the optimizer sets it when the read's only
+   * consumer is a fused partial aggregation). @default false
+   */
+  keepDictionaries?: boolean;
 }
 
 /** A unit of reading, run in a worker. Plain, serializable data. */

@@ -24,6 +24,11 @@ export interface FileSystem {
   read(path: string): Promise<Uint8Array>;
   /** Bytes `[start, end)` of a file. */
   readRange(path: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Opens a file for many range reads (local files keep one handle). Optional: readers
+   * fall back to {@link readRange}.
+   */
+  openRanges?(path: string): Promise<RangeReader>;
   /** A byte stream of the file (for line-oriented formats). */
   openStream(path: string): Promise<Readable>;
   /** Writes (replaces) a file from one or more chunks, creating parent directories. */
@@ -39,6 +44,14 @@ export interface FileSystem {
   removeTree(dir: string): Promise<void>;
   /** Makes sure a destination directory can be written (creates it; S3: checks the bucket). */
   ensureDir(dir: string): Promise<void>;
+}
+
+/** An open file for range reads. */
+export interface RangeReader {
+  /** Reads bytes `[start, end)` into `into` (from its offset 0) when given and large enough; returns the bytes read. */
+  read(start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
+  /** Releases the file. */
+  close(): Promise<void>;
 }
 
 /** A file being written. */

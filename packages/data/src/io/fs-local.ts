@@ -7,7 +7,7 @@ import * as fsp from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSourceError, FileNotFoundError } from './errors.js';
-import type { FileSystem, FileWriter } from './filesystem.js';
+import type { FileSystem, FileWriter, RangeReader } from './filesystem.js';
 import { globDepth, globToRegExp, hasExtension, hasGlob, isHiddenName, splitGlob, type FileInfo } from './paths.js';
 
 /** Maps a node fs error to a typed one naming the path. */
@@ -96,6 +96,34 @@ export class LocalFileSystem implements FileSystem {
     } catch (err) {
       throw fsError(path, err);
     }
+  }
+
+  /** @inheritDoc */
+  async openRanges(path: string): Promise<RangeReader> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, 'r');
+    } catch (err) {
+      throw fsError(path, err);
+    }
+    return {
+      async read(start: number, end: number, into?: Uint8Array): Promise<Uint8Array> {
+        const len = Math.max(0, end - start);
+        const buf = into && into.length >= len ? into.subarray(0, len) : new Uint8Array(len);
+        let done = 0;
+        try {
+          while (done < len) {
+            const { bytesRead } = await fh.read(buf, done, len - done, start + done);
+            if (bytesRead === 0) break;
+            done += bytesRead;
+          }
+        } catch (err) {
+          throw fsError(path, err);
+        }
+        return done === len ? buf : buf.subarray(0, done);
+      },
+      close: () => fh.close(),
+    };
   }
 
   /** @inheritDoc */

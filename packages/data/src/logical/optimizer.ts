@@ -4,9 +4,14 @@
  *    (map, addColumn, column projections) and into the read (`ReadOptions.limit`);
  * 2. **projection pushdown**: `selectColumns` right after a read becomes
  *    `ReadOptions.columns`;
- * 3. **operator fusion**: adjacent map-like operators with the same resources (and at
+ * 3. **aggregation projection**: a group-by right after a read reads only its key and
+ *    value columns;
+ * 4. **operator fusion**: adjacent map-like operators with the same resources (and at
  *    most one actor pool) become one operator whose tasks run all their stages; map
- *    operators on tasks fuse into the read before them.
+ *    operators on tasks fuse into the read before them;
+ * 5. **partial aggregation fusion**: the map side of a group-by (partial states per
+ *    group) runs as the last stage of the read or map operator before it, so raw rows
+ *    never reach the object store, only one small block of states per task.
  */
 import type { Compute, LogicalOp, LogicalStage } from './plan.js';
 
@@ -40,6 +45,28 @@ function pushProjection(op: LogicalOp): LogicalOp {
   const have = read.readOptions.columns;
   const columns = have ? first.select.filter((c) => have.includes(c)) : [...first.select];
   return { ...op, input: { ...read, readOptions: { ...read.readOptions, columns } } };
+}
+
+function pushAggregateColumns(op: LogicalOp): LogicalOp {
+  if (op.kind !== 'allToAll' || op.op.kind !== 'aggregate' || op.input.kind !== 'read' || op.input.stages.length > 0) return op;
+  const needed = [...new Set([...op.op.keys, ...op.op.aggs.flatMap((a) => (a.on === undefined ? [] : [a.on]))])];
+  if (needed.length === 0) return op; // count() alone: keep the read as it is (it still has to count rows)
+  const read = op.input;
+  const have = read.readOptions.columns;
+  const columns = have ? have.filter((c) => needed.includes(c)) : needed;
+  return { ...op, input: { ...read, readOptions: { ...read.readOptions, columns } } };
+}
+
+function fusePartialAggregate(op: LogicalOp): LogicalOp {
+  if (op.kind !== 'allToAll' || op.op.kind !== 'aggregate' || op.op.inputPartial) return op;
+  const child = op.input;
+  if (child.kind !== 'read' && child.kind !== 'map') return op;
+  const name = `PartialAggregate[${op.op.keys.join(',') || 'all'}]`;
+  const stage: LogicalStage = { kind: 'partialAggregate', name, keys: op.op.keys, aggs: op.op.aggs };
+  const input = { ...child, name: `${child.name}->${name}`, stages: [...child.stages, stage] };
+  // Straight from the read into the aggregation: dictionary-encoded columns may stay encoded.
+  if (input.kind === 'read' && child.stages.length === 0) input.readOptions = { ...input.readOptions, keepDictionaries: true };
+  return { ...op, op: { ...op.op, inputPartial: true }, input };
 }
 
 function sameResources(a: { numCpus: number; numGpus: number }, b: { numCpus: number; numGpus: number }): boolean {
@@ -105,6 +132,8 @@ function rewriteTopDown(op: LogicalOp, rule: (op: LogicalOp) => LogicalOp): Logi
 export function optimize(plan: LogicalOp): LogicalOp {
   let p = rewriteTopDown(plan, pushLimit);
   p = rewrite(p, pushProjection);
+  p = rewrite(p, pushAggregateColumns);
   p = rewrite(p, fuse);
+  p = rewrite(p, fusePartialAggregate);
   return p;
 }

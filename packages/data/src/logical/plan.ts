@@ -14,7 +14,7 @@ import type { Udf } from '../udf/udf-spec.js';
 
 /** A transform of a map-like operator, before its function is described for shipping. */
 export interface LogicalStage {
-  readonly kind: 'map' | 'flatMap' | 'filter' | 'mapBatches' | 'addColumn' | 'project' | 'limit';
+  readonly kind: 'map' | 'flatMap' | 'filter' | 'mapBatches' | 'addColumn' | 'project' | 'limit' | 'partialAggregate';
   /** Display name, e.g. `Map(parse)`. */
   readonly name: string;
   readonly fn?: Udf;
@@ -29,6 +29,9 @@ export interface LogicalStage {
   readonly drop?: readonly string[];
   readonly rename?: Readonly<Record<string, string>>;
   readonly n?: number;
+  /** Group keys and aggregations of a partialAggregate stage. */
+  readonly keys?: readonly string[];
+  readonly aggs?: readonly AggregateSpec[];
 }
 
 /** Where a map operator runs: tasks, or an actor pool of `min..max` actors. */
@@ -53,7 +56,8 @@ export type AllToAllKind =
   | { readonly kind: 'repartition'; readonly numBlocks: number; readonly shuffle: boolean }
   | { readonly kind: 'randomShuffle'; readonly seed?: number }
   | { readonly kind: 'sort'; readonly key: SortKey }
-  | { readonly kind: 'aggregate'; readonly keys: readonly string[]; readonly aggs: readonly AggregateSpec[] }
+  /** `inputPartial`: the input already holds partial states (the optimizer fused the partial step upstream). */
+  | { readonly kind: 'aggregate'; readonly keys: readonly string[]; readonly aggs: readonly AggregateSpec[]; readonly inputPartial?: boolean }
   | { readonly kind: 'mapGroups'; readonly key: SortKey; readonly stage: LogicalStage; readonly resources: StageResources };
 
 /** An operator of the logical plan. */

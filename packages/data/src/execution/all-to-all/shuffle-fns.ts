@@ -4,7 +4,7 @@
  */
 import * as ray from '@ray-ts/core';
 import type { Block } from '../../block.js';
-import { blockMetadata } from '../../block/block-accessor.js';
+import { blockMetadata, concatBlocks } from '../../block/block-accessor.js';
 import { DataError, DataOperatorError } from '../../errors.js';
 import { emitBlocks, type BlockItem, type EmitOptions } from '../ref-bundle.js';
 import { prepareStages, type StageSpec } from '../stages.js';
@@ -20,15 +20,18 @@ function named<T>(opName: string, f: () => T): T {
   }
 }
 
-/** About `n` evenly spaced keys of a block (for range boundaries). */
-export const sampleTask = ray.remote(function sampleBlockKeys(opName: string, key: SortKey, n: number, block: Block): KeyTuple[] {
-  return named(opName, () => sampleKeys(block, key, n));
+/** About `n` evenly spaced keys of each block (for range boundaries). */
+export const sampleTask = ray.remote(function sampleBlockKeys(opName: string, key: SortKey, n: number, ...blocks: Block[]): KeyTuple[] {
+  return named(opName, () => blocks.flatMap((b) => sampleKeys(b, key, n)));
 });
 
-/** Splits a block into partitions; returns the partitions and, last, their metadata (numReturns = parts + 1). */
-export const shuffleMapTask = ray.remote(function shuffleMap(opName: string, spec: PartitionSpec, blockIndex: number, block: Block): unknown[] {
+/**
+ * Splits blocks (one map task's share of the input, concatenated) into partitions;
+ * returns the partitions and, last, their metadata (numReturns = parts + 1).
+ */
+export const shuffleMapTask = ray.remote(function shuffleMap(opName: string, spec: PartitionSpec, blockIndex: number, ...blocks: Block[]): unknown[] {
   return named(opName, () => {
-    const parts = partitionBlock(block, spec, blockIndex);
+    const parts = partitionBlock(concatBlocks(blocks), spec, blockIndex);
     return [...parts, parts.map((p) => blockMetadata(p))];
   });
 });

@@ -6,11 +6,12 @@
  */
 import type { AggregateSpec } from '../../aggregate.js';
 import type { Block } from '../../block.js';
-import { concatBlocks, takeRows } from '../../block/block-accessor.js';
+import { compactBlock, concatBlocks, takeRows } from '../../block/block-accessor.js';
 import { runStages, fromArray } from '../stage-runner.js';
 import type { PreparedStage } from '../stages.js';
-import { finalAggregate, partialAggregate } from './aggregate-states.js';
-import { argsort, compareKeys, keyAt, keyColumns, rangeIndex, seededRandom, sortBlock, type KeyTuple, type SortKey } from './sort-key.js';
+import { aggregateRows, finalAggregate, partialAggregate } from './aggregate-states.js';
+import { compareKeys, keyAt, keyColumns, seededRandom, type KeyTuple, type SortKey } from './sort-key.js';
+import { bucketRows, rangeAssign, sortOrder } from './sort-fast.js';
 
 /** How a map task assigns rows to partitions. */
 export type PartitionSpec =
@@ -23,7 +24,8 @@ export type ReduceSpec =
   | { readonly kind: 'concat' }
   | { readonly kind: 'sort'; readonly key: SortKey }
   | { readonly kind: 'shuffle'; readonly seed: number }
-  | { readonly kind: 'aggregate'; readonly keys: string[]; readonly aggs: AggregateSpec[] }
+  /** Merges partial states into final values; `raw`: the pieces are rows, not yet aggregated. */
+  | { readonly kind: 'aggregate'; readonly keys: string[]; readonly aggs: AggregateSpec[]; readonly raw?: boolean }
   | { readonly kind: 'mapGroups'; readonly key: SortKey };
 
 /** Number of partitions a spec makes. */
@@ -35,19 +37,23 @@ export function partitionCount(spec: PartitionSpec): number {
 export function partitionBlock(block: Block, spec: PartitionSpec, blockIndex: number): Block[] {
   const parts = partitionCount(spec);
   if (spec.kind === 'range' && spec.partial) block = partialAggregate(block, spec.partial.keys, spec.partial.aggs);
-  const assign = new Uint32Array(block.numRows);
+  let assign: Uint32Array;
   if (spec.kind === 'range') {
-    const cols = keyColumns(block, spec.key);
-    for (let i = 0; i < block.numRows; i++) assign[i] = rangeIndex(keyAt(cols, i), spec.boundaries, spec.key.descending);
+    assign = rangeAssign(block, spec.key, spec.boundaries);
   } else if (spec.kind === 'random') {
+    assign = new Uint32Array(block.numRows);
     const rand = seededRandom(spec.seed * 7919 + blockIndex * 104729 + 1);
     for (let i = 0; i < block.numRows; i++) assign[i] = Math.floor(rand() * parts);
   } else {
+    assign = new Uint32Array(block.numRows);
     for (let i = 0; i < block.numRows; i++) assign[i] = (i + blockIndex) % parts;
   }
-  const buckets: number[][] = Array.from({ length: parts }, () => []);
-  for (let i = 0; i < block.numRows; i++) buckets[assign[i]!]!.push(i);
-  return buckets.map((idx) => (idx.length === block.numRows ? block : takeRows(block, idx)));
+  const { rows, starts } = bucketRows(assign, parts);
+  if (parts > 1) block = compactBlock(block); // several row selections from one block: copy its chunks together once
+  return Array.from({ length: parts }, (_, p) => {
+    const n = starts[p + 1]! - starts[p]!;
+    return n === block.numRows ? block : takeRows(block, rows.subarray(starts[p]!, starts[p + 1]!));
+  });
 }
 
 /** A random permutation of the rows (seeded). */
@@ -82,6 +88,11 @@ function groupSlices(sorted: Block, key: SortKey): Block[] {
  * `mapGroups` (each group is one batch).
  */
 export async function* reduceParts(spec: ReduceSpec, parts: Block[], partIndex: number, stage?: PreparedStage): AsyncGenerator<Block> {
+  if (spec.kind === 'aggregate') {
+    const out = spec.raw ? aggregateRows(parts, spec.keys, spec.aggs) : finalAggregate(parts, spec.keys, spec.aggs);
+    if (out.numRows > 0) yield out;
+    return;
+  }
   const all = concatBlocks(parts);
   if (all.numRows === 0) return;
   switch (spec.kind) {
@@ -89,16 +100,13 @@ export async function* reduceParts(spec: ReduceSpec, parts: Block[], partIndex: 
       yield all;
       return;
     case 'sort':
-      yield sortBlock(all, spec.key);
+      yield all.numRows <= 1 ? all : takeRows(all, sortOrder(all, spec.key));
       return;
     case 'shuffle':
       yield shuffleRows(all, spec.seed * 31 + partIndex + 7);
       return;
-    case 'aggregate':
-      yield finalAggregate(all, spec.keys, spec.aggs);
-      return;
     case 'mapGroups': {
-      const sorted = takeRows(all, argsort(all, spec.key));
+      const sorted = takeRows(all, sortOrder(all, spec.key));
       yield* runStages(fromArray(groupSlices(sorted, spec.key)), [stage!]);
     }
   }

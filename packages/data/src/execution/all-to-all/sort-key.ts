@@ -25,6 +25,14 @@ function cmpValue(a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
+/** Compares two values ascending, nulls last (NaN after numbers). */
+export function compareValues(a: unknown, b: unknown): number {
+  const na = a === null || a === undefined;
+  const nb = b === null || b === undefined;
+  if (na || nb) return na && nb ? 0 : na ? 1 : -1;
+  return cmpValue(a, b);
+}
+
 /** Compares key tuples (nulls last, then per-column direction). */
 export function compareKeys(a: KeyTuple, b: KeyTuple, descending: readonly boolean[]): number {
   for (let i = 0; i < a.length; i++) {

@@ -13,6 +13,8 @@ import { inputReady, StreamingTaskOperator, takeBundles, type TaskResources } fr
 interface PoolActor {
   handle: ray.ActorHandle<InstanceType<typeof MapWorker.cls>>;
   inFlight: number;
+  /** Calls given so far (ties of `inFlight` go to the actor with fewer). */
+  calls: number;
 }
 
 /** A map operator on an actor pool. */
@@ -41,7 +43,7 @@ export class ActorPoolMapOperator extends StreamingTaskOperator {
       numGpus: this.resources.numGpus,
       maxConcurrency: this.perActor(),
     }).remote([...this.stages]);
-    const a: PoolActor = { handle, inFlight: 0 };
+    const a: PoolActor = { handle, inFlight: 0, calls: 0 };
     this.actors.push(a);
     ray.get(handle.ready.remote()).catch((err) => {
       if (!this.env.closing && !this.isStopped) this.env.fail(toDataError(this.name, err));
@@ -66,9 +68,10 @@ export class ActorPoolMapOperator extends StreamingTaskOperator {
   launch(): void {
     if (this.actors.length < this.max && this.actors.every((a) => a.inFlight > 0)) this.addActor();
     let best = this.actors[0]!;
-    for (const a of this.actors) if (a.inFlight < best.inFlight) best = a;
+    for (const a of this.actors) if (a.inFlight < best.inFlight || (a.inFlight === best.inFlight && a.calls < best.calls)) best = a;
     const inputs = takeBundles(this.queues[0]!, this.minRows);
     best.inFlight++;
+    best.calls++;
     const gen = best.handle.process.remote(
       { targetRows: this.env.ctx.targetBlockRows, targetBytes: 64 * 1024 * 1024 },
       ...inputs.map((b) => b.ref),

@@ -23,7 +23,42 @@ import { planSlices } from './slice-plan.js';
 export type AllToAllSpec =
   | { readonly kind: 'split'; readonly numBlocks: number }
   | { readonly kind: 'shuffle'; readonly partition: PartitionSpec; readonly reduce: ReduceSpec }
-  | { readonly kind: 'range'; readonly key: SortKey; readonly numBlocks?: number; readonly partial?: { keys: string[]; aggs: AggregateSpec[] }; readonly reduce: ReduceSpec; readonly stage?: StageSpec; readonly resources?: { numCpus: number; numGpus: number } };
+  | {
+      readonly kind: 'range';
+      readonly key: SortKey;
+      readonly numBlocks?: number;
+      /** Map tasks turn raw rows into partial aggregation states before partitioning. */
+      readonly partial?: { keys: string[]; aggs: AggregateSpec[] };
+      /** The input blocks already are partial aggregation states (the partial step was fused upstream). */
+      readonly inputPartial?: boolean;
+      readonly reduce: ReduceSpec;
+      readonly stage?: StageSpec;
+      readonly resources?: { numCpus: number; numGpus: number };
+    };
+
+/** Partial aggregation rows per reduce partition. */
+const AGG_ROWS_PER_PARTITION = 262_144;
+/** Raw rows below which an aggregation skips the map phase and runs as one reduce task. */
+const AGG_SINGLE_TASK_ROWS = 65_536;
+/** Rows per reduce partition a sort aims for (more partitions than 2 per CPU only above it). */
+const SORT_ROWS_PER_PARTITION = 2_000_000;
+/** Input blocks whose keys are sampled for range boundaries (evenly spaced), at most. */
+const SAMPLED_BLOCKS = 32;
+/** Input bytes one shuffle map task takes at most (map tasks take several blocks: fewer, larger objects). */
+const MAP_TASK_BYTES = 256 * 1024 * 1024;
+
+/** Contiguous groups of bundles, about `n` of them, balanced by rows. */
+export function groupBundles(bundles: readonly RefBundle[], n: number): RefBundle[][] {
+  const total = bundles.reduce((s, b) => s + Math.max(1, b.meta.numRows), 0);
+  const groups: RefBundle[][] = [];
+  let before = 0;
+  for (const b of bundles) {
+    const g = Math.min(n - 1, Math.floor(((before + Math.max(1, b.meta.numRows) / 2) / total) * n));
+    (groups[g] ??= []).push(b);
+    before += Math.max(1, b.meta.numRows);
+  }
+  return groups.filter(Boolean);
+}
 
 type Reducer = () => void;
 
@@ -44,7 +79,7 @@ export class AllToAllOperator extends StreamingTaskOperator {
   private phase: 'collect' | 'prepare' | 'reduce' = 'collect';
   private reducers: Reducer[] = [];
   private nextReducer = 0;
-  private parts: ray.ObjectRef<Block>[][] = [];
+  private parts: RefBundle[][] = [];
 
   constructor(name: string, input: PhysicalOperator, private readonly spec: AllToAllSpec) {
     super(name, [input]);
@@ -93,21 +128,47 @@ export class AllToAllOperator extends StreamingTaskOperator {
       partition = s.partition.kind === 'random' && s.partition.parts === 0 ? { ...s.partition, parts: Math.max(1, inputs.length) } : s.partition;
       reduce = s.reduce;
     } else {
-      const parts = s.key.columns.length === 0 ? 1 : s.numBlocks ?? Math.max(1, s.partial ? Math.min(inputs.length, 2 * this.env.clusterCpus) : inputs.length);
-      const boundaries = parts > 1 ? await this.sample(inputs, s.key, parts) : [];
-      partition = { kind: 'range', key: s.key, boundaries, partial: s.partial };
       reduce = s.reduce;
       stage = s.stage ?? null;
+      const parts = this.rangeParts(inputs, s);
+      if (parts === 1 && reduce.kind === 'aggregate') {
+        // One reduce task merges everything: no sampling, no map phase.
+        this.parts = [inputs];
+        this.reducers = [() => this.reduceOne(0, { ...reduce, raw: !s.inputPartial } as ReduceSpec, stage)];
+        return;
+      }
+      const boundaries = parts > 1 ? await this.sample(inputs, s.key, parts) : [];
+      partition = { kind: 'range', key: s.key, boundaries, partial: s.partial };
     }
     await this.shuffleMap(inputs, partition);
     const p = partitionCount(partition);
     this.reducers = Array.from({ length: p }, (_, i) => () => this.reduceOne(i, reduce, stage));
   }
 
+  /** Reduce partitions of a range shuffle: fewer for small aggregations. */
+  private rangeParts(inputs: RefBundle[], s: Extract<AllToAllSpec, { kind: 'range' }>): number {
+    if (s.key.columns.length === 0) return 1;
+    if (s.numBlocks !== undefined) return s.numBlocks;
+    const cpus2 = 2 * Math.max(1, this.env.clusterCpus);
+    const rows = inputs.reduce((n, b) => n + b.meta.numRows, 0);
+    if (s.reduce.kind !== 'aggregate') {
+      // Each map task writes one object per partition: keep partitions few but enough for every CPU.
+      const cpus = Math.max(1, this.env.clusterCpus);
+      const wanted = Math.ceil(Math.max(cpus2, Math.ceil(rows / SORT_ROWS_PER_PARTITION)) / cpus) * cpus; // whole rounds of reduce tasks
+      return Math.max(1, Math.min(inputs.length, wanted));
+    }
+    if (s.inputPartial) return Math.max(1, Math.min(cpus2, Math.ceil(rows / AGG_ROWS_PER_PARTITION)));
+    if (rows <= AGG_SINGLE_TASK_ROWS) return 1;
+    return Math.max(1, Math.min(inputs.length, cpus2));
+  }
+
   private async sample(inputs: RefBundle[], key: SortKey, parts: number): Promise<KeyTuple[]> {
-    const perBlock = Math.max(10, Math.ceil((parts * 4) / Math.max(1, inputs.length)));
+    const k = Math.min(inputs.length, SAMPLED_BLOCKS);
+    const picked = Array.from({ length: k }, (_, i) => inputs[Math.floor(((i + 0.5) * inputs.length) / k)]!);
+    const perBlock = Math.max(20, Math.ceil((parts * 20) / k));
     const fn = sampleTask.options({ name: `${this.name}.sample` });
-    const samples = await ray.get(inputs.map((b) => fn.remote(this.name, key, perBlock, b.ref)));
+    const groups = groupBundles(picked, Math.max(1, 2 * this.env.clusterCpus));
+    const samples = await ray.get(groups.map((g) => fn.remote(this.name, key, perBlock, ...g.map((b) => b.ref))));
     return boundariesFromSamples(samples.flat(), parts, key);
   }
 
@@ -115,30 +176,32 @@ export class AllToAllOperator extends StreamingTaskOperator {
     const p = partitionCount(partition);
     const fn = shuffleMapTask.options({ name: `${this.name}.map`, numReturns: p + 1 });
     this.parts = Array.from({ length: p }, () => []);
-    await pool(inputs, this.env.clusterCpus * 2, async (b, i) => {
+    const bytes = inputs.reduce((s, b) => s + b.meta.sizeBytes, 0);
+    const tasks = Math.min(inputs.length, Math.max(4 * this.env.clusterCpus, Math.ceil(bytes / MAP_TASK_BYTES)));
+    await pool(groupBundles(inputs, Math.max(1, tasks)), this.env.clusterCpus * 2, async (group, i) => {
       if (this.isStopped) return;
       this.recorder.taskStarted();
-      const refs = fn.remote(this.name, partition, i, b.ref) as ray.ObjectRef<unknown>[];
+      const refs = fn.remote(this.name, partition, i, ...group.map((b) => b.ref)) as ray.ObjectRef<unknown>[];
       const metaRef = refs.pop()!;
       const metas = (await ray.get(metaRef)) as BlockMeta[];
       metaRef.release();
-      releaseOwned([b]);
+      releaseOwned(group);
       refs.forEach((r, j) => {
-        if (metas[j]!.numRows > 0) this.parts[j]![i] = r as ray.ObjectRef<Block>;
+        if (metas[j]!.numRows > 0) this.parts[j]![i] = { ref: r as ray.ObjectRef<Block>, meta: metas[j]!, owned: true };
         else r.release();
       });
     });
   }
 
   private reduceOne(i: number, reduce: ReduceSpec, stage: StageSpec | null): void {
-    const refs = (this.parts[i] ?? []).filter(Boolean);
+    const bundles = (this.parts[i] ?? []).filter(Boolean);
     this.parts[i] = [];
-    if (refs.length === 0) return;
+    if (bundles.length === 0) return;
     const s = this.spec;
     const res = s.kind === 'range' && s.resources ? s.resources : { numCpus: 1, numGpus: 0 };
     const fn = shuffleReduceTask.options({ name: `${this.name}.reduce`, numCpus: res.numCpus, numGpus: res.numGpus });
-    const gen = fn.remote(this.name, reduce, i, stage, this.emitOptions(), ...refs) as ray.ObjectRefGenerator<unknown>;
-    this.track(gen, refs.map((ref) => ({ ref, meta: { numRows: 0, sizeBytes: 0 }, owned: true })));
+    const gen = fn.remote(this.name, reduce, i, stage, this.emitOptions(), ...bundles.map((b) => b.ref)) as ray.ObjectRefGenerator<unknown>;
+    this.track(gen, bundles);
   }
 
   private prepareSplit(inputs: RefBundle[], numBlocks: number): void {
@@ -160,7 +223,7 @@ export class AllToAllOperator extends StreamingTaskOperator {
   protected override onShutdown(): void {
     super.onShutdown();
     releaseOwned(this.collected.splice(0));
-    for (const p of this.parts) for (const r of p) r?.release();
+    for (const p of this.parts) releaseOwned(p.filter(Boolean));
     this.parts = [];
   }
 }
