@@ -1,0 +1,26 @@
+/** A trial as the driver tracks it. */
+import type { TrialResult } from '../schedulers/scheduler.js';
+import type { CheckpointRecord, TrialRecord, TrialStatus } from './experiment-state.js';
+
+/** One run of the trainable with one config. */
+export interface Trial {
+  readonly trialId: string;
+  readonly config: Record<string, unknown>;
+  /** `<storagePath>/<name>/<trialId>`. */
+  readonly dir: string;
+  status: TrialStatus;
+  /** Every result, oldest first (including those before a restore). */
+  results: TrialResult[];
+  checkpoint?: CheckpointRecord;
+  error?: Error;
+}
+
+/** The JSON record of a trial for experiment_state.json. */
+export function trialRecord(t: Trial): TrialRecord {
+  const rec: TrialRecord = { trialId: t.trialId, config: t.config, status: t.status };
+  const last = t.results[t.results.length - 1];
+  if (last) rec.lastResult = last;
+  if (t.checkpoint) rec.checkpoint = t.checkpoint;
+  if (t.error) rec.error = { name: t.error.name, message: t.error.message };
+  return rec;
+}

@@ -1,0 +1,236 @@
+/**
+ * The driver's loop (Ray's TuneController): asks the (already set up) searcher for configs, runs up to
+ * `maxConcurrentTrials` trials as {@link TrialActor}s, decides on each result (stop
+ * criteria, time budget, scheduler), and keeps the experiment directory up to date.
+ */
+import * as ray from '@ray-ts/core';
+import { join } from 'node:path';
+import { TrialError, TuneMetricError } from '../errors.js';
+import { TrialActor, type TrialEvent, type TrialRunner } from '../internal/trial-actor.js';
+import type { TrialResult } from '../schedulers/scheduler.js';
+import { isResumable } from '../search/searcher.js';
+import type { TrainableSpec } from '../trainable/trainable-spec.js';
+import type { TrialResources } from '../trainable/trainable.js';
+import { appendResult, initTrialDir, loadCheckpoint, saveCheckpoint, writeJsonAtomic, type ExperimentState } from './experiment-state.js';
+import type { ResolvedConfig } from './options.js';
+import { trialRecord, type Trial } from './trial.js';
+
+type TrialActorHandle = ray.ActorHandle<TrialRunner>;
+
+function killQuietly(actor: TrialActorHandle): void {
+  try {
+    ray.kill(actor);
+  } catch {
+    /* already gone, or the cluster is shut down */
+  }
+}
+
+/** Everything one sweep needs. */
+export interface ControllerInit {
+  config: Readonly<ResolvedConfig>;
+  spec: TrainableSpec;
+  resources: Required<TrialResources>;
+  experimentId: string;
+  /** Trials from a restored experiment (finished ones are kept as they are). */
+  trials: Trial[];
+}
+
+/** Runs one sweep. */
+export class TuneController {
+  readonly trials: Trial[];
+  private readonly cfg: Readonly<ResolvedConfig>;
+  private readonly expDir: string;
+  private readonly start = Date.now();
+  private saving: Promise<void> = Promise.resolve();
+  private searcherDone = false;
+  private soon: NodeJS.Timeout | undefined;
+  /** Actors whose trial ended cleanly, ready for the next one (Ray's reuse_actors). */
+  private readonly idle: TrialActorHandle[] = [];
+
+  constructor(private readonly init: ControllerInit) {
+    this.cfg = init.config;
+    this.trials = init.trials;
+    this.expDir = join(this.cfg.storagePath, this.cfg.name);
+  }
+
+  private timeUp(): boolean {
+    return this.cfg.timeBudgetS !== undefined && Date.now() - this.start >= this.cfg.timeBudgetS * 1000;
+  }
+
+  /** Runs trials until the searcher is exhausted (or the time budget is spent). */
+  async run(): Promise<void> {
+    const { cfg } = this;
+    cfg.scheduler.setSearchProperties(cfg.metric, cfg.mode);
+    let max = cfg.maxConcurrentTrials;
+    if (max === undefined) {
+      const cpus = (await ray.clusterResources()).CPU ?? 1;
+      max = Math.max(1, Math.floor(cpus / Math.max(this.init.resources.CPU, 1e-9)));
+    }
+    const running = new Map<string, Promise<void>>();
+    try {
+      await this.loop(max, running);
+    } finally {
+      for (const a of this.idle.splice(0)) killQuietly(a);
+    }
+    await this.saveState();
+  }
+
+  private async loop(max: number, running: Map<string, Promise<void>>): Promise<void> {
+    for (;;) {
+      while (running.size < max && !this.timeUp()) {
+        const trial = await this.nextTrial();
+        if (!trial) break;
+        running.set(trial.trialId, this.runTrial(trial).finally(() => running.delete(trial.trialId)));
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+  }
+
+  private async nextTrial(): Promise<Trial | undefined> {
+    const pending = this.trials.find((t) => t.status === 'PENDING');
+    if (pending) return pending;
+    if (this.searcherDone) return undefined;
+    const trialId = `${this.init.experimentId}_${String(this.trials.length).padStart(5, '0')}`;
+    const config = this.cfg.searchAlg.suggest(trialId);
+    if (!config) {
+      this.searcherDone = true;
+      return undefined;
+    }
+    const trial: Trial = { trialId, config, dir: join(this.expDir, trialId), status: 'PENDING', results: [] };
+    await initTrialDir(trial.dir, config);
+    this.trials.push(trial);
+    return trial;
+  }
+
+  private async runTrial(trial: Trial): Promise<void> {
+    const { cfg } = this;
+    trial.status = 'RUNNING';
+    await this.saveState();
+    const iterOffset = trial.checkpoint?.iteration ?? 0;
+    const timeOffset = trial.checkpoint?.timeTotalS ?? 0;
+    let sinceRestore = 0;
+    let timeTotal = timeOffset;
+    const actor = this.idle.pop() ?? TrialActor.options({ numCpus: this.init.resources.CPU, numGpus: this.init.resources.GPU, maxRestarts: 0 }).remote();
+    let reusable = false;
+    let last: TrialResult | undefined;
+    try {
+      const checkpoint = trial.checkpoint ? await loadCheckpoint(trial.checkpoint.dir) : undefined;
+      const context = { trialId: trial.trialId, experimentName: cfg.name, trialDir: trial.dir };
+      await ray.get(actor.start.remote({ spec: this.init.spec, config: trial.config, checkpoint, context, checkpointFrequency: cfg.checkpointFrequency }));
+      let decision: 'CONTINUE' | 'STOP' | null = null;
+      for (;;) {
+        const ev = (await ray.get(actor.next.remote(decision))) as TrialEvent;
+        if (ev.type === 'done') {
+          trial.status = 'TERMINATED';
+          reusable = true;
+          break;
+        }
+        if (ev.type === 'error') {
+          reusable = true;
+          throw new TrialError(trial.trialId, ev.error);
+        }
+        sinceRestore++;
+        timeTotal += ev.timeThisIterS;
+        const result: TrialResult = {
+          ...ev.metrics,
+          trainingIteration: iterOffset + sinceRestore,
+          timeThisIterS: ev.timeThisIterS,
+          timeTotalS: timeTotal,
+          iterationsSinceRestore: sinceRestore,
+          timestamp: Math.floor(Date.now() / 1000),
+          trialId: trial.trialId,
+        };
+        const missing = this.requiredMetrics().find((m) => !(m in result));
+        if (missing) {
+          reusable = await this.stopRun(actor);
+          throw new TrialError(trial.trialId, new TuneMetricError(missing, Object.keys(ev.metrics)));
+        }
+        if (ev.checkpoint) {
+          const dir = await saveCheckpoint(trial.dir, result.trainingIteration, ev.checkpoint);
+          trial.checkpoint = { iteration: result.trainingIteration, timeTotalS: result.timeTotalS, dir };
+          this.saveStateSoon();
+        }
+        trial.results.push(result);
+        last = result;
+        await appendResult(trial.dir, result);
+        const stop = this.shouldStop(trial.trialId, result) || this.timeUp() || cfg.scheduler.onTrialResult(trial.trialId, result) === 'STOP';
+        decision = stop ? 'STOP' : 'CONTINUE';
+        if (stop) {
+          trial.status = 'TERMINATED';
+          reusable = await this.stopRun(actor);
+          break;
+        }
+      }
+    } catch (err) {
+      trial.status = 'ERROR';
+      trial.error = err instanceof TrialError ? err : new TrialError(trial.trialId, err);
+    } finally {
+      if (reusable && cfg.reuseActors) this.idle.push(actor);
+      else killQuietly(actor);
+      cfg.scheduler.onTrialComplete(trial.trialId, last);
+      cfg.searchAlg.onTrialComplete(trial.trialId, last, trial.error);
+      await this.saveState();
+    }
+  }
+
+  /** Stops the running trainable; true when it ended within a second (so the actor can take another trial). */
+  private async stopRun(actor: TrialActorHandle): Promise<boolean> {
+    try {
+      const ev = (await ray.get(actor.next.remote('STOP'), { timeout: 1000 })) as TrialEvent;
+      return ev.type !== 'result';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Metrics every result must have. */
+  private requiredMetrics(): string[] {
+    const { cfg } = this;
+    const out = new Set<string>(cfg.scheduler.metricsUsed);
+    if (cfg.metric) out.add(cfg.metric);
+    if (cfg.stop && typeof cfg.stop === 'object') for (const k of Object.keys(cfg.stop)) out.add(k);
+    return [...out];
+  }
+
+  private shouldStop(trialId: string, result: TrialResult): boolean {
+    const { stop } = this.cfg;
+    if (result.done === true) return true;
+    if (!stop) return false;
+    if (typeof stop === 'function') return stop(trialId, result) === true;
+    return Object.entries(stop).some(([k, v]) => Number(result[k]) >= v);
+  }
+
+  /** Saves the state within half a second (after checkpoints: a restore then resumes from them). */
+  private saveStateSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.saveState().catch((err: Error) => process.emitWarning(`Tune: experiment_state.json not written: ${err.message}`));
+    }, 500);
+  }
+
+  /** Writes experiment_state.json (writes are serialised). */
+  saveState(): Promise<void> {
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = undefined;
+    const { cfg } = this;
+    const state: ExperimentState = {
+      version: 1,
+      experimentId: this.init.experimentId,
+      name: cfg.name,
+      trainable: this.init.spec.name,
+      numSamples: cfg.numSamples,
+      checkpointFrequency: cfg.checkpointFrequency,
+      trials: this.trials.map(trialRecord),
+      updated: Date.now(),
+    };
+    if (cfg.metric) state.metric = cfg.metric;
+    if (cfg.mode) state.mode = cfg.mode;
+    if (cfg.maxConcurrentTrials !== undefined) state.maxConcurrentTrials = cfg.maxConcurrentTrials;
+    if (cfg.stop && typeof cfg.stop === 'object') state.stop = cfg.stop;
+    if (isResumable(cfg.searchAlg)) state.searcherState = cfg.searchAlg.save();
+    const write = this.saving.catch(() => undefined).then(() => writeJsonAtomic(join(this.expDir, 'experiment_state.json'), state));
+    this.saving = write;
+    return write;
+  }
+}
