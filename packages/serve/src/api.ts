@@ -1,0 +1,95 @@
+/**
+ * `serve.run`, `serve.status`, `serve.delete`, `serve.shutdown`: the driver's side. Each
+ * talks to the controller actor (detached, named `SERVE_CONTROLLER_ACTOR` in namespace
+ * `serve`), which owns the replicas and the HTTP proxy actor.
+ */
+import * as ray from '@ray-ts/core';
+import { Application, type Deployment } from './deployment.js';
+import { getDeploymentHandle, type DeploymentHandle } from './handle.js';
+import { resolveRunOptions, type RunOptions } from './options.js';
+import type { AppSpec, DeploymentSpec, ServeStatus } from './internal/app-spec.js';
+import { CONTROLLER_NAME, SERVE_NAMESPACE } from './internal/constants.js';
+import { Controller, type ControllerActor } from './internal/controller-actor.js';
+import { clearRouters } from './internal/router.js';
+
+function controller(): ray.ActorHandle<ControllerActor> {
+  return Controller.options({ name: CONTROLLER_NAME, namespace: SERVE_NAMESPACE, lifetime: 'detached', getIfExists: true }).remote();
+}
+
+async function existingController(): Promise<ray.ActorHandle<ControllerActor> | undefined> {
+  if (!ray.isInitialized()) return undefined;
+  try {
+    return await ray.getActor<ControllerActor>(CONTROLLER_NAME, { namespace: SERVE_NAMESPACE });
+  } catch (err) {
+    if (err instanceof ray.ActorNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Flattens an application graph into deployment specs (bound apps become handles). */
+function collect(app: Application, appName: string): { ingress: string; deployments: DeploymentSpec[] } {
+  const seen = new Map<string, { dep: Deployment; spec?: DeploymentSpec }>();
+  const visit = (a: Application): string => {
+    const dep = a.deployment;
+    const prior = seen.get(dep.name);
+    if (prior) {
+      if (prior.dep !== dep) throw new TypeError(`Two different deployments are named '${dep.name}' in application '${appName}'; give one a distinct name (deployment(Cls, { name })).`);
+      return dep.name;
+    }
+    const entry: { dep: Deployment; spec?: DeploymentSpec } = { dep };
+    seen.set(dep.name, entry);
+    const args = a.args.map((x) => (x instanceof Application ? getDeploymentHandle(visit(x), appName) : x));
+    entry.spec = { name: dep.name, definition: dep.definition, methods: [...dep.methods], options: dep.options, args };
+    return dep.name;
+  };
+  const ingress = visit(app);
+  return { ingress, deployments: [...seen.values()].map((e) => e.spec!) };
+}
+
+/**
+ * Deploys an application: starts the controller (once), the replicas of every deployment
+ * in the graph and, unless `routePrefix` is null, the HTTP proxy actor; resolves to a
+ * handle to the ingress deployment once every replica is ready. Running an application of
+ * the same name again replaces it. Options are checked synchronously (TypeError/RangeError).
+ */
+export function run<T>(app: Application<T>, options?: RunOptions): Promise<DeploymentHandle<T>> {
+  if (!(app instanceof Application)) throw new TypeError('serve.run(app): app must be an Application (deployment.bind(...))');
+  const o = resolveRunOptions(options);
+  const graph = collect(app, o.name);
+  const spec: AppSpec = {
+    name: o.name, routePrefix: o.routePrefix, ingress: graph.ingress, requestTimeoutS: o.requestTimeoutS,
+    readyTimeoutMs: o.readyTimeoutMs, deployments: graph.deployments,
+  };
+  return (async () => {
+    const c = controller();
+    if (o.routePrefix !== null) await ray.get(c.ensureProxy.remote(o.host, o.port));
+    clearRouters(o.name);
+    await ray.get(c.deployApp.remote(spec));
+    return getDeploymentHandle<T>(graph.ingress, o.name);
+  })();
+}
+
+/** Applications, deployments, replica counts and the proxy's address. */
+export async function status(): Promise<ServeStatus> {
+  const c = await existingController();
+  if (!c) return { applications: {} };
+  return await ray.get(c.status.remote());
+}
+
+/** Deletes an application (its replicas and route). Resolves false if there was none. */
+export async function deleteApp(name: string): Promise<boolean> {
+  if (typeof name !== 'string' || !name) throw new TypeError('serve.delete(name): name must be a non-empty string');
+  const c = await existingController();
+  clearRouters(name);
+  if (!c) return false;
+  return await ray.get(c.deleteApp.remote(name));
+}
+
+/** Stops every application, the HTTP proxy (freeing its port) and the controller. */
+export async function shutdown(): Promise<void> {
+  const c = await existingController();
+  clearRouters();
+  if (!c) return;
+  await ray.get(c.shutdown.remote());
+  ray.kill(c);
+}

@@ -1,0 +1,140 @@
+/**
+ * Picks a replica for each request: power of two choices over the replicas that have room,
+ * by the number of requests this process has in flight to each, never more than
+ * `maxOngoingRequests` per replica (callers wait in a FIFO queue when all are full). The
+ * replica list comes from the controller and is refreshed every HANDLE_REFRESH_MS and at
+ * once when a replica is found dead. One router per deployment per process.
+ */
+import * as ray from '@ray-ts/core';
+import { BackPressureError, DeploymentNotFoundError } from '../errors.js';
+import type { ControllerActor } from './controller-actor.js';
+import type { ReplicaActor } from './replica-actor.js';
+import { CONTROLLER_NAME, HANDLE_REFRESH_MS, SERVE_NAMESPACE } from './constants.js';
+
+/** A replica as the controller reports it. */
+export interface ReplicaInfo {
+  /** Replica id, unique in its deployment. */
+  id: string;
+  /** The replica actor. */
+  actor: ray.ActorHandle<ReplicaActor>;
+}
+
+/** What the controller answers to `getReplicas`. */
+export interface ReplicaSet {
+  /** False when the application or deployment does not exist. */
+  found: boolean;
+  replicas: ReplicaInfo[];
+  maxOngoingRequests: number;
+  maxQueuedRequests: number;
+}
+
+/** Routes the requests of one deployment. */
+export class Router {
+  private replicas: ReplicaInfo[] = [];
+  private readonly inflight = new Map<string, number>();
+  private readonly dead = new Set<string>();
+  private maxOngoing = 1;
+  private maxQueued = -1;
+  private queued = 0;
+  private lastRefresh = 0;
+  private refreshing: Promise<void> | undefined;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly appName: string, readonly deploymentName: string) {}
+
+  /** Waits for a replica with room, counts the request against it, and returns it. */
+  async acquire(): Promise<ReplicaInfo> {
+    const started = Date.now();
+    let waiting = false; // counted in `queued` while it waits for a slot
+    try {
+      for (;;) {
+        if (this.replicas.length === 0 || Date.now() - this.lastRefresh > HANDLE_REFRESH_MS) {
+          const p = this.refresh();
+          if (this.replicas.length === 0) await p;
+          else p.catch(() => undefined); // a failed background refresh is retried on the next request
+        }
+        const open = this.replicas.filter((r) => (this.inflight.get(r.id) ?? 0) < this.maxOngoing);
+        if (open.length > 0) {
+          const a = open[Math.floor(Math.random() * open.length)]!;
+          const b = open[Math.floor(Math.random() * open.length)]!;
+          const pick = (this.inflight.get(a.id) ?? 0) <= (this.inflight.get(b.id) ?? 0) ? a : b;
+          this.inflight.set(pick.id, (this.inflight.get(pick.id) ?? 0) + 1);
+          return pick;
+        }
+        if (this.replicas.length === 0 && Date.now() - started > 120_000) {
+          throw new DeploymentNotFoundError(this.appName, this.deploymentName, 'it has had no running replica for 120 s');
+        }
+        // Wait for a slot, or poll again shortly (new replicas may have started).
+        if (!waiting) {
+          if (this.maxQueued >= 0 && this.queued >= this.maxQueued) throw new BackPressureError(this.deploymentName, this.maxQueued);
+          waiting = true;
+          this.queued++;
+        }
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(t);
+            this.waiters = this.waiters.filter((w) => w !== done);
+            resolve();
+          };
+          const t = setTimeout(done, this.replicas.length === 0 ? 50 : 100);
+          this.waiters.push(done);
+        });
+      }
+    } finally {
+      if (waiting) this.queued--;
+    }
+  }
+
+  /** Ends a request on a replica. */
+  release(r: ReplicaInfo): void {
+    const n = (this.inflight.get(r.id) ?? 1) - 1;
+    if (n <= 0) this.inflight.delete(r.id);
+    else this.inflight.set(r.id, n);
+    this.waiters.shift()?.();
+  }
+
+  /** Marks a replica dead: it gets no more requests, and the list is fetched again. */
+  markDead(r: ReplicaInfo): void {
+    this.dead.add(r.id);
+    this.replicas = this.replicas.filter((x) => x.id !== r.id);
+    this.lastRefresh = 0;
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.fetch().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async fetch(): Promise<void> {
+    let controller: ray.ActorHandle<ControllerActor>;
+    try {
+      controller = await ray.getActor<ControllerActor>(CONTROLLER_NAME, { namespace: SERVE_NAMESPACE });
+    } catch (err) {
+      throw new DeploymentNotFoundError(this.appName, this.deploymentName, 'Serve is not running (no controller)');
+    }
+    const set = await ray.get(controller.getReplicas.remote(this.appName, this.deploymentName));
+    if (!set.found) throw new DeploymentNotFoundError(this.appName, this.deploymentName);
+    this.replicas = set.replicas.filter((r) => !this.dead.has(r.id));
+    this.maxOngoing = set.maxOngoingRequests;
+    this.maxQueued = set.maxQueuedRequests;
+    this.lastRefresh = Date.now();
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+const routers = new Map<string, Router>();
+
+/** The process's router for a deployment. */
+export function routerFor(appName: string, deploymentName: string): Router {
+  const key = `${appName}#${deploymentName}`;
+  let r = routers.get(key);
+  if (!r) routers.set(key, (r = new Router(appName, deploymentName)));
+  return r;
+}
+
+/** Forgets every router (after serve.shutdown / serve.delete). */
+export function clearRouters(appName?: string): void {
+  for (const [k, r] of routers) if (appName === undefined || r.appName === appName) routers.delete(k);
+}
