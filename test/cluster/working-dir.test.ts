@@ -40,4 +40,7 @@ test('runtimeEnv.workingDir ships the driver\'s code: nodes run it from their un
   }
   assert.equal(out.nested, 50);
   assert.equal(out.greeting, 'hello cluster from tasks.ts');
+  // A library (Data) shipping a user function by module finds it in the unpacked copy too.
+  assert.equal(out.rows, 20);
+  assert.deepEqual(out.tagged, ['shipped']);
 });

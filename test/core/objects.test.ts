@@ -65,8 +65,19 @@ test('a store 4x oversubscribed by 100 MB objects spills and restores byte-exact
   for (const r of refs) r.release();
 });
 
+/** The object count once earlier tests' garbage-collected refs have stopped being freed. */
+async function settledCount(): Promise<number> {
+  let last = (await status()).objectStore.objects;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = (await status()).objectStore.objects;
+    if (now === last) return now;
+    last = now;
+  }
+}
+
 test('released refs free their objects; get of a released ref throws ObjectFreedError', async () => {
-  const before = (await status()).objectStore.objects;
+  const before = await settledCount();
   const refs = Array.from({ length: 100 }, (_, i) => ray.put({ i }));
   assert.equal((await status()).objectStore.objects, before + 100);
   for (const r of refs) r.release();

@@ -58,11 +58,13 @@ export function callerModule(skipDirs: string[] = []): string {
 const wdLocal = process.env.RAY_TS_WORKING_DIR ? pathToFileURL(process.env.RAY_TS_WORKING_DIR).href.replace(/\/?$/, '/') : undefined;
 const wdRoot = process.env.RAY_TS_WORKING_DIR_ROOT ? process.env.RAY_TS_WORKING_DIR_ROOT.replace(/\/?$/, '/') : undefined;
 
-function toLocal(module: string): string {
+/** A module URL as named on the driver's machine, mapped to where that module is on this node. */
+export function toLocal(module: string): string {
   return wdLocal && wdRoot && module.startsWith(wdRoot) ? wdLocal + module.slice(wdRoot.length) : module;
 }
 
-function toShared(module: string): string {
+/** A module URL on this node, mapped to the name every node knows it by (the driver's). */
+export function toShared(module: string): string {
   return wdLocal && wdRoot && module.startsWith(wdLocal) ? wdRoot + module.slice(wdLocal.length) : module;
 }
 
@@ -99,4 +101,19 @@ export async function resolveDefinition<T>(shared: FunctionKey): Promise<T> {
     throw new FunctionNotFoundError(fk.name, fk.module, sameName.length ? `the module defines ${sameName.join(', ')} here` : 'the module defined no remote functions when imported');
   }
   return found as T;
+}
+
+/**
+ * For libraries that ship user code by module (like `remote()` does): the URL of the
+ * module that called into the library — the first stack frame outside core and outside
+ * `skipDirs` — as every node knows it (in a worker running from a shipped working
+ * directory, the driver's URL). Load it on any node with {@link importModule}.
+ */
+export function sharedCallerModule(skipDirs: string[] = []): string {
+  return toShared(callerModule(skipDirs));
+}
+
+/** Imports a module named by {@link sharedCallerModule} on this node (from the shipped working directory when there is one). */
+export function importModule(url: string): Promise<Record<string, unknown>> {
+  return import(toLocal(url)) as Promise<Record<string, unknown>>;
 }

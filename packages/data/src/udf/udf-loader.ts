@@ -3,6 +3,7 @@
  * an exported one, or evaluates the source text of another in the global scope. Calls
  * of source-shipped functions that hit a free variable raise {@link UdfFreeVariableError}.
  */
+import * as ray from '@ray-ts/core';
 import { UdfFreeVariableError, UdfShippingError } from '../errors.js';
 import type { UdfSpec } from './udf-spec.js';
 
@@ -45,7 +46,7 @@ async function load(spec: UdfSpec): Promise<LoadedUdf> {
   if (spec.kind === 'export') {
     let ns: Record<string, unknown>;
     try {
-      ns = (await import(spec.module)) as Record<string, unknown>;
+      ns = await ray.importModule(spec.module);
     } catch (err) {
       throw new UdfShippingError(spec.name, `importing ${spec.module} in the worker failed: ${(err as Error)?.message ?? err}`, { cause: err });
     }

@@ -9,6 +9,7 @@
  *    with `new Function`. Variables of the scope it was written in do not exist there:
  *    values it needs must come through `fnArgs` / `fnConstructorArgs`.
  */
+import * as ray from '@ray-ts/core';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { UdfShippingError } from '../errors.js';
@@ -75,7 +76,7 @@ async function namespaceOf(url: string): Promise<Record<string, unknown> | undef
   if (stuck.has(url)) return undefined;
   let p = namespaces.get(url);
   if (!p) {
-    p = import(url).then((ns) => ns as Record<string, unknown>, () => undefined);
+    p = ray.importModule(url).then((ns) => ns, () => undefined);
     p.then((ns) => {
       settled.set(url, ns);
       stuck.delete(url);

@@ -5,6 +5,7 @@
  * class under the same key. This mirrors core's function registry, which Serve cannot use
  * directly: core names the first module outside core, which here would be Serve itself.
  */
+import * as ray from '@ray-ts/core';
 import { callerModule } from '@ray-ts/core';
 import { fileURLToPath } from 'node:url';
 import { DeploymentDefinitionError } from '../errors.js';
@@ -37,7 +38,7 @@ export async function resolveDeploymentClass(def: DefinitionKey): Promise<new (.
   if (!definitions.has(id)) {
     if (def.module === 'unknown:') throw new DeploymentDefinitionError(`The module defining ${def.key} could not be determined. Call serve.deployment() at the top level of an ES module.`);
     try {
-      await import(def.module);
+      await ray.importModule(def.module);
     } catch (err) {
       throw new DeploymentDefinitionError(`Importing ${def.module} to find deployment ${def.key} failed: ${(err as Error)?.message ?? err}`, { cause: err });
     }
