@@ -6,6 +6,7 @@
  * the export. When the module is still evaluating (a main module awaiting `fit()`), its
  * namespace is not available yet, and the export is looked up by the function's name.
  */
+import * as ray from '@ray-ts/core';
 import { callerModule as coreCallerModule } from '@ray-ts/core';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,7 @@ async function namespaceOf(url: string): Promise<Record<string, unknown> | undef
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 250)));
   try {
-    return await Promise.race([import(url).then((ns) => ns as Record<string, unknown>, () => undefined), late]);
+    return await Promise.race([ray.importModule(url).then((ns) => ns, () => undefined), late]);
   } finally {
     clearTimeout(timer);
   }
@@ -97,7 +98,7 @@ async function load(spec: TrainableSpec): Promise<TrainableFunction | TrainableC
   for (const url of spec.modules) {
     let ns: Record<string, unknown>;
     try {
-      ns = (await import(url)) as Record<string, unknown>;
+      ns = await ray.importModule(url);
     } catch (err) {
       if (spec.modules.length === 1) throw new TrainableNotFoundError(spec.name, `importing ${url} in the trial actor failed: ${(err as Error)?.message ?? err}`);
       continue;
