@@ -4,7 +4,7 @@
  * loopback. `stop()` stops them all and removes their directories.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,7 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
   const token = 'test-token-' + Math.random().toString(36).slice(2);
   const dirs: string[] = [];
   const nodes: TestNode[] = [];
+  const killed: string[] = [];
   let seq = 0;
   const mk = () => {
     const d = mkdtempSync(join(tmpdir(), 'ray-ts-cluster-'));
@@ -90,6 +91,7 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
       const old = headNode;
       process.kill(old.pid, 'SIGKILL');
       while (alive(old.pid)) await new Promise((r) => setTimeout(r, 20));
+      removeShm(old.nodeId);
       const port = old.address.slice(old.address.lastIndexOf(':') + 1);
       const args = headArgs.map((a, i) => (headArgs[i - 1] === '--port' ? port : a));
       headNode = await start(args, headDir, headEnv);
@@ -102,6 +104,7 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
       } catch {
         /* gone */
       }
+      killed.push(n.nodeId);
     },
     async stop() {
       for (const n of [...nodes, headNode]) {
@@ -128,6 +131,7 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
         }
       }
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      for (const id of killed) removeShm(id);
     },
   };
   try {
@@ -137,6 +141,15 @@ export async function startCluster(head: NodeOpts = {}, workers: NodeOpts[] = [{
     throw err;
   }
   return cluster;
+}
+
+/** Removes the shared-memory segments of a node killed with SIGKILL (a node that stops cleanly removes its own). */
+function removeShm(nodeId: string): void {
+  try {
+    for (const f of readdirSync('/dev/shm')) if (f.startsWith(`rts-${nodeId}-`)) rmSync(join('/dev/shm', f), { force: true });
+  } catch {
+    /* no /dev/shm */
+  }
 }
 
 function alive(pid: number): boolean {
