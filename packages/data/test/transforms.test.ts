@@ -59,6 +59,10 @@ test('limit, union and zip', async () => {
   const z = await data.range(5, { overrideNumBlocks: 2 }).zip(data.range(5, { overrideNumBlocks: 3 }).map(udfs.addDouble)).takeAll();
   assert.deepEqual(z, [0, 1, 2, 3, 4].map((i) => ({ id: i, id_1: i, double: 2 * i })));
   await assert.rejects(data.range(3).zip(data.range(4)).takeAll(), (e: unknown) => e instanceof data.DataOperatorError && /same number of rows/.test(e.message));
+  // A zip waits for all of both inputs: their blocks must not be held back by the queue cap
+  // (this once deadlocked when more blocks were queued for the zip than the cap allows).
+  const many = await data.range(40, { overrideNumBlocks: 10 }).zip(data.range(40, { overrideNumBlocks: 10 }).map(udfs.addDouble)).count();
+  assert.equal(many, 40);
 });
 
 test('consumption: iterBatches, iterRows, take, takeBatch, count, schema, show, materialize', async () => {

@@ -171,6 +171,8 @@ export class StreamingExecutor {
 
   /** The budget check: may `op` launch one more unit of work now? */
   private allowed(op: PhysicalOperator): boolean {
+    // A barrier (zip) starts only once it holds all its input: holding its inputs back would wait forever.
+    if (this.topo.consumers.get(op)?.op.barrier) return true;
     const down = this.downstreamQueued(op);
     if (down.blocks === 0 && op.activeTasks() === 0) return true;
     if (down.blocks >= this.ctx.executionOptions.maxQueuedBlocksPerOperator) return false;

@@ -66,6 +66,8 @@ export abstract class PhysicalOperator {
   protected readonly inputDone: boolean[];
   private out?: OrderedOutput;
   private stopped = false;
+  /** True for an operator that takes all its input before it produces anything (its inputs are not held back). */
+  readonly barrier: boolean = false;
 
   constructor(readonly name: string, readonly inputs: PhysicalOperator[]) {
     this.recorder = new StatsRecorder(name);

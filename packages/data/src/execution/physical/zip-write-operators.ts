@@ -17,6 +17,7 @@ import { inputReady, takeBundles, type TaskResources } from './task-operator.js'
 
 /** Joins two datasets of equal length column-wise. */
 export class ZipOperator extends PhysicalOperator {
+  override readonly barrier = true;
   private planned = false;
   private tasks: (() => void)[] = [];
   private next = 0;
