@@ -56,5 +56,5 @@ export {
   registerErrorClass,
 } from './errors.js';
 export { config } from './config.js';
-export { sharedCallerModule as callerModule, importModule } from './runtime/function-registry.js';
+export { sharedCallerModule as callerModule, importModule, relativeImports } from './runtime/function-registry.js';
 export { WorkingDirError } from './runtime-env/working-dir.js';

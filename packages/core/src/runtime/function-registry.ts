@@ -4,6 +4,7 @@
  * that is asked to run it imports that module, whose top-level `remote()` calls then
  * register the same definitions under the same keys. No separate worker file needed.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FunctionNotFoundError } from '../errors.js';
 import type { FunctionKey } from '../transport/protocol.js';
@@ -116,4 +117,27 @@ export function sharedCallerModule(skipDirs: string[] = []): string {
 /** Imports a module named by {@link sharedCallerModule} on this node (from the shipped working directory when there is one). */
 export function importModule(url: string): Promise<Record<string, unknown>> {
   return import(toLocal(url)) as Promise<Record<string, unknown>>;
+}
+
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s*(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
+
+/**
+ * URLs of the modules a module imports by relative path (static `import ... from './x.js'`),
+ * read from its source: where libraries look for a user's exported function besides the
+ * calling module itself. Empty for non-file modules or unreadable sources.
+ */
+export async function relativeImports(moduleUrl: string): Promise<string[]> {
+  if (!moduleUrl.startsWith('file:')) return [];
+  let src: string;
+  try {
+    src = await readFile(fileURLToPath(moduleUrl), 'utf8');
+  } catch {
+    return [];
+  }
+  const out = new Set<string>();
+  for (const m of src.matchAll(IMPORT_RE)) {
+    const spec = m[1]!;
+    if (spec.startsWith('./') || spec.startsWith('../')) out.add(new URL(spec, moduleUrl).href);
+  }
+  return [...out];
 }

@@ -10,8 +10,6 @@
  *    values it needs must come through `fnArgs` / `fnConstructorArgs`.
  */
 import * as ray from '@ray-ts/core';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { UdfShippingError } from '../errors.js';
 
 /** A user function or class as sent to workers. Plain data. */
@@ -30,25 +28,6 @@ export function isClass(x: unknown): boolean {
 /** A display name for a function or class. */
 export function udfName(fn: Udf): string {
   return fn.name || '<anonymous>';
-}
-
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s*(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
-
-/** Relative module specifiers a module's source imports (static `import ... from './x.js'`). */
-async function relativeImports(moduleUrl: string): Promise<string[]> {
-  if (!moduleUrl.startsWith('file:')) return [];
-  let src: string;
-  try {
-    src = await readFile(fileURLToPath(moduleUrl), 'utf8');
-  } catch {
-    return [];
-  }
-  const out = new Set<string>();
-  for (const m of src.matchAll(IMPORT_RE)) {
-    const spec = m[1]!;
-    if (spec.startsWith('./') || spec.startsWith('../')) out.add(new URL(spec, moduleUrl).href);
-  }
-  return [...out];
 }
 
 function exportNameOf(ns: Record<string, unknown>, fn: Udf): string | undefined {
@@ -98,7 +77,7 @@ async function namespaceOf(url: string): Promise<Record<string, unknown> | undef
 
 async function findExport(fn: Udf, callerUrl: string | undefined): Promise<{ module: string; exportName: string } | undefined> {
   if (!callerUrl) return undefined;
-  const candidates = [callerUrl, ...(await relativeImports(callerUrl))];
+  const candidates = [callerUrl, ...(await ray.relativeImports(callerUrl))];
   for (const url of candidates) {
     const ns = await namespaceOf(url);
     if (!ns) continue;

@@ -8,7 +8,6 @@
  */
 import * as ray from '@ray-ts/core';
 import { callerModule as coreCallerModule } from '@ray-ts/core';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TrainableNotFoundError } from '../errors.js';
 import { isClass, type TrainableClass, type TrainableFunction } from './trainable.js';
@@ -33,23 +32,6 @@ export function callerModule(): string | undefined {
   return url === 'unknown:' || url.includes('/node_modules/') ? undefined : url;
 }
 
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s*(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
-
-async function relativeImports(moduleUrl: string): Promise<string[]> {
-  let src: string;
-  try {
-    src = await readFile(fileURLToPath(moduleUrl), 'utf8');
-  } catch {
-    return [];
-  }
-  const out = new Set<string>();
-  for (const m of src.matchAll(IMPORT_RE)) {
-    const s = m[1]!;
-    if (s.startsWith('./') || s.startsWith('../')) out.add(new URL(s, moduleUrl).href);
-  }
-  return [...out];
-}
-
 /** The namespace of a module, or undefined when it fails or does not settle quickly (still evaluating). */
 async function namespaceOf(url: string): Promise<Record<string, unknown> | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -68,7 +50,7 @@ async function namespaceOf(url: string): Promise<Record<string, unknown> | undef
 export async function describeTrainable(fn: TrainableFunction | TrainableClass, callerUrl: string | undefined): Promise<TrainableSpec> {
   const name = fn.name || '<anonymous>';
   if (!callerUrl || !callerUrl.startsWith('file:')) throw new TrainableNotFoundError(name, 'the module that created the Tuner could not be determined');
-  const modules = [callerUrl, ...(await relativeImports(callerUrl))];
+  const modules = [callerUrl, ...(await ray.relativeImports(callerUrl))];
   const unavailable: string[] = [];
   for (const url of modules) {
     const ns = await namespaceOf(url);
