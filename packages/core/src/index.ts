@@ -58,3 +58,4 @@ export {
 export { config } from './config.js';
 export { sharedCallerModule as callerModule, importModule, relativeImports } from './runtime/function-registry.js';
 export { WorkingDirError } from './runtime-env/working-dir.js';
+export { findExport, loadExport, ExportLookupError, type ExportRef } from './runtime/export-ref.js';

@@ -39,4 +39,5 @@ export {
   type Datasource, type Datasink, type ReadTask, type ReadOptions, type Reader, type Writer, type WriteResult,
   type ParquetReadOptions, type CsvReadOptions, type JsonReadOptions, type TextReadOptions, type BinaryReadOptions,
   type ParquetWriteOptions, type CsvWriteOptions, type JsonWriteOptions, type S3Options,
+  fileSystemFor, resolveS3Options, isS3Path, type FileSystem, type FileWriter, type FileInfo,
 } from './io/index.js';
