@@ -43,6 +43,22 @@ const SUITES: Readonly<Record<string, Suite>> = {
     does: 'Data: batch inference (ONNX, actor pool of 2) rows/s vs onnxruntime-node called directly in one process',
     load: () => script('./data/inference.ts'),
   },
+  train: {
+    does: 'Train: samples/s of a TensorFlow.js MLP with 1 vs 2 workers (gradients allreduced each step), scaling efficiency',
+    load: () => import('./train/scaling.js'),
+  },
+  'train-allreduce': {
+    does: 'Train: collective allreduce bandwidth (Float32, 2 actors, 1/10/100 MB) vs a raw memcpy of the same size',
+    load: () => script('./train/allreduce.ts'),
+  },
+  tune: {
+    does: 'Tune: overhead per trial (1000 trivial trials, wall vs own time) and time to a target loss, ASHA vs random search (FIFO)',
+    load: () => import('./tune/main.js'),
+  },
+  serve: {
+    does: 'Serve: req/s and p50/p99 over HTTP, no-op and ONNX deployments vs plain node:http in one process',
+    load: () => script('./serve/main.ts'),
+  },
   'data-parquet': {
     does: 'Parquet reading: our reader (-> Arrow) vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
     load: () => script('./data/parquet-adapter.ts'),

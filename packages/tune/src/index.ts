@@ -1,8 +1,9 @@
 /**
  * @ray-ts/tune: hyperparameter sweeps on ray-ts (Ray Tune). Describe a search space, give
  * a trainable that reports metrics, and `Tuner.fit()` runs the trials in parallel as
- * actors, stops bad ones early (ASHA, median stopping), and saves an experiment directory
- * that `Tuner.restore()` resumes.
+ * actors, stops bad ones early (ASHA, HyperBand, median stopping), evolves them (Population
+ * Based Training), searches with a model (TPE, with ConcurrencyLimiter), shows a live progress
+ * table, and saves an experiment directory that `Tuner.restore()` resumes.
  *
  * ```ts
  * import * as ray from '@ray-ts/core';
@@ -32,13 +33,26 @@ export { Rng } from './search/rng.js';
 export { BasicVariantGenerator, generateVariants } from './search/variant-generator.js';
 export type { BasicVariantGeneratorOptions } from './search/variant-generator.js';
 export type { Searcher, SearcherSetup, ResumableSearcher } from './search/searcher.js';
+export { SUGGEST_LATER } from './search/searcher.js';
+export { TPESearcher } from './search/tpe.js';
+export type { TPESearcherOptions } from './search/tpe.js';
+export { ConcurrencyLimiter } from './search/concurrency-limiter.js';
+export type { ConcurrencyLimiterOptions } from './search/concurrency-limiter.js';
+export { NumericParzen, CategoricalParzen } from './search/parzen.js';
 export { report, getCheckpoint, getContext } from './trainable/session.js';
 export type { ReportOptions, TrialContext } from './trainable/session.js';
 export { Checkpoint } from './trainable/checkpoint.js';
 export { withResources } from './trainable/trainable.js';
 export type { Trainable, TrainableFunction, TrainableClass, TrainableInstance, TrialResources, TrainableWithResources } from './trainable/trainable.js';
 export { FIFOScheduler } from './schedulers/scheduler.js';
-export type { TrialScheduler, SchedulerDecision, TrialResult } from './schedulers/scheduler.js';
+export type { TrialScheduler, SchedulerDecision, TrialResult, TrialControl, TrialInfo } from './schedulers/scheduler.js';
+export { HyperBandScheduler } from './schedulers/hyperband.js';
+export type { HyperBandSchedulerOptions } from './schedulers/hyperband.js';
+export { HyperBandBracket } from './schedulers/hyperband-bracket.js';
+export { PopulationBasedTraining } from './schedulers/pbt.js';
+export type { PopulationBasedTrainingOptions } from './schedulers/pbt.js';
+export { explore } from './schedulers/pbt-explore.js';
+export type { Mutation, ExploreSettings } from './schedulers/pbt-explore.js';
 export { ASHAScheduler, percentile } from './schedulers/asha.js';
 export type { ASHASchedulerOptions } from './schedulers/asha.js';
 export { MedianStoppingRule } from './schedulers/median-stopping.js';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { TrainableNotFoundError, TrialError, Tuner, TuneMetricError, tune } from '../src/index.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { flaky, Growth, noAwait, quadratic, timed, wrongMetric } from './fixtures/trainables.js';
+import { flaky, Growth, meet, noAwait, quadratic, timed, wrongMetric } from './fixtures/trainables.js';
 
 const storagePath = mkdtempSync(join(tmpdir(), 'tune-test-'));
 before(async () => {
@@ -96,13 +96,15 @@ test('options are checked at the call site', () => {
 });
 
 test('trials run in parallel in actors, and actors are reused', { timeout: 60_000 }, async () => {
-  const grid = await new Tuner(timed, {
-    paramSpace: { ms: 400, k: tune.gridSearch([1, 2, 3, 4]) },
+  // The first two trials wait for each other (a rendezvous through files, not timing): both meet only if they run at once.
+  const dir = mkdtempSync(join(storagePath, 'meet-'));
+  const grid = await new Tuner(meet, {
+    paramSpace: { dir, n: 2, k: tune.gridSearch([1, 2, 3, 4]) },
     tuneConfig: { maxConcurrentTrials: 2 },
     runConfig: { name: 'parallel', storagePath },
   }).fit();
-  const m = grid.results.map((r) => r.metrics as { start: number; end: number; pid: number; trial: string });
-  assert.ok(m[0]!.start < m[1]!.end && m[1]!.start < m[0]!.end, 'the first two trials overlapped');
+  const m = grid.results.map((r) => r.metrics as { met: boolean; pid: number; trial: string });
+  assert.ok(m[0]!.met && m[1]!.met, 'the first two trials ran at the same time');
   assert.notEqual(m[0]!.pid, process.pid);
   assert.deepEqual(m.map((x) => x.trial), grid.results.map((r) => r.trialId));
   assert.ok(new Set(m.map((x) => x.pid)).size <= 2, 'four trials in at most two actor processes');

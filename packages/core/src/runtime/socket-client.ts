@@ -114,6 +114,9 @@ export class SocketClient implements NodeClient {
     }
     if (best >= 0) {
       const g = this.grants.splice(best, 1)[0]!;
+      // Ask for the next reusable segments before running out, not after a miss: otherwise
+      // every third value of a steady stream misses and the pool grows by one segment each time.
+      if (!this.grants.some((x) => x.size >= size && x.size <= size * 2 + 65536)) this.send({ t: 'wantSegments', size });
       return { name: g.name, view: new Uint8Array(shm.openSegment(g.name, true), 0, size) };
     }
     // Fresh shared memory is slow to fault in: ask the node for reusable segments of this size.

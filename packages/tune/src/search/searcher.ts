@@ -15,12 +15,18 @@ export interface SearcherSetup {
   mode?: 'min' | 'max';
 }
 
+/**
+ * What `suggest` returns for "no config right now, ask again after a trial completes"
+ * (Ray's `None`, e.g. from {@link ConcurrencyLimiter}); `null` means the search is finished.
+ */
+export const SUGGEST_LATER: unique symbol = Symbol.for('ray-ts.tune.suggestLater');
+
 /** A search algorithm. */
 export interface Searcher {
   /** Called once before the first `suggest`. */
   setup(setup: SearcherSetup): void;
-  /** The config of a new trial, or null when the search is exhausted. */
-  suggest(trialId: string): Record<string, unknown> | null;
+  /** The config of a new trial, `null` when the search is exhausted, or {@link SUGGEST_LATER} to be asked again later. */
+  suggest(trialId: string): Record<string, unknown> | null | typeof SUGGEST_LATER;
   /** A trial ended (its last result, or the error it failed with). */
   onTrialComplete(trialId: string, result: Record<string, unknown> | undefined, error?: unknown): void;
 }

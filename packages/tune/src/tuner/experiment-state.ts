@@ -10,7 +10,7 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 
 /** Status of a trial, as in Ray. */
-export type TrialStatus = 'PENDING' | 'RUNNING' | 'TERMINATED' | 'ERROR';
+export type TrialStatus = 'PENDING' | 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR';
 
 /** Where a trial's latest checkpoint is. */
 export interface CheckpointRecord {

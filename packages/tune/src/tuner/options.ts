@@ -47,6 +47,10 @@ export interface RunConfig {
   stop?: StopCriteria;
   /** Checkpointing of class trainables. */
   checkpointConfig?: CheckpointConfig;
+  /** Progress output: 0 none; 1 a live table of the trials when stdout is a TTY (quiet otherwise); 2 the table even when stdout is not a TTY. @default 1 */
+  verbose?: 0 | 1 | 2;
+  /** Seconds between progress tables. @default 1 */
+  progressIntervalS?: number;
 }
 
 /** @internal Resolved options. */
@@ -63,10 +67,12 @@ export interface ResolvedConfig {
   storagePath: string;
   stop: StopCriteria | undefined;
   checkpointFrequency: number;
+  verbose: 0 | 1 | 2;
+  progressIntervalS: number;
 }
 
 const TUNE_KEYS = new Set(['metric', 'mode', 'numSamples', 'scheduler', 'searchAlg', 'maxConcurrentTrials', 'timeBudgetS', 'reuseActors']);
-const RUN_KEYS = new Set(['name', 'storagePath', 'stop', 'checkpointConfig']);
+const RUN_KEYS = new Set(['name', 'storagePath', 'stop', 'checkpointConfig', 'verbose', 'progressIntervalS']);
 
 function checkKeys(owner: string, obj: object, keys: Set<string>): void {
   for (const k of Object.keys(obj)) if (!keys.has(k)) throw new TypeError(`${owner}.${k} is not an option (known: ${[...keys].join(', ')})`);
@@ -94,6 +100,10 @@ export function resolveConfig(tc: TuneConfig = {}, rc: RunConfig = {}): Readonly
     if (rc.stop === null || typeof rc.stop !== 'object') throw new TypeError('runConfig.stop must be an object of thresholds or a function');
     for (const [k, v] of Object.entries(rc.stop)) if (typeof v !== 'number') throw new TypeError(`runConfig.stop.${k} must be a number, got ${String(v)}`);
   }
+  if (rc.verbose !== undefined && rc.verbose !== 0 && rc.verbose !== 1 && rc.verbose !== 2) throw new RangeError(`runConfig.verbose must be 0, 1 or 2, got ${String(rc.verbose)}`);
+  if (rc.progressIntervalS !== undefined && !(typeof rc.progressIntervalS === 'number' && rc.progressIntervalS > 0)) {
+    throw new RangeError(`runConfig.progressIntervalS must be a number > 0, got ${String(rc.progressIntervalS)}`);
+  }
   const freq = rc.checkpointConfig?.checkpointFrequency ?? 0;
   if (!Number.isInteger(freq) || freq < 0) throw new RangeError(`runConfig.checkpointConfig.checkpointFrequency must be an integer >= 0, got ${freq}`);
   return Object.freeze({
@@ -109,5 +119,7 @@ export function resolveConfig(tc: TuneConfig = {}, rc: RunConfig = {}): Readonly
     storagePath: resolve(rc.storagePath ?? `${homedir()}/ray_results`),
     stop: rc.stop,
     checkpointFrequency: freq,
+    verbose: rc.verbose ?? 1,
+    progressIntervalS: rc.progressIntervalS ?? 1,
   });
 }

@@ -5,7 +5,8 @@ import type { CheckpointRecord, TrialRecord, TrialStatus } from './experiment-st
 /** One run of the trainable with one config. */
 export interface Trial {
   readonly trialId: string;
-  readonly config: Record<string, unknown>;
+  /** Its config (PBT's exploit replaces it). */
+  config: Record<string, unknown>;
   /** `<storagePath>/<name>/<trialId>`. */
   readonly dir: string;
   status: TrialStatus;
@@ -13,6 +14,8 @@ export interface Trial {
   results: TrialResult[];
   checkpoint?: CheckpointRecord;
   error?: Error;
+  /** Set by a scheduler's exploit: applied when the trial pauses (continue from the donor's checkpoint with this config). */
+  exploit?: { donorId: string; config: Record<string, unknown> };
 }
 
 /** The JSON record of a trial for experiment_state.json. */

@@ -7,13 +7,15 @@ import * as ray from '@ray-ts/core';
 import { join } from 'node:path';
 import { TrialError, TuneMetricError } from '../errors.js';
 import { TrialActor, type TrialEvent, type TrialRunner } from '../internal/trial-actor.js';
-import type { TrialResult } from '../schedulers/scheduler.js';
-import { isResumable } from '../search/searcher.js';
+import type { SchedulerDecision, TrialResult } from '../schedulers/scheduler.js';
+import { isResumable, SUGGEST_LATER } from '../search/searcher.js';
 import type { TrainableSpec } from '../trainable/trainable-spec.js';
 import type { TrialResources } from '../trainable/trainable.js';
 import { appendResult, initTrialDir, loadCheckpoint, saveCheckpoint, writeJsonAtomic, type ExperimentState } from './experiment-state.js';
 import type { ResolvedConfig } from './options.js';
 import { trialRecord, type Trial } from './trial.js';
+import { applyPause, ControllerTrialControl, truncateToCheckpoint } from './trial-control.js';
+import { ProgressReporter } from './progress-reporter.js';
 
 type TrialActorHandle = ray.ActorHandle<TrialRunner>;
 
@@ -46,11 +48,18 @@ export class TuneController {
   private soon: NodeJS.Timeout | undefined;
   /** Actors whose trial ended cleanly, ready for the next one (Ray's reuse_actors). */
   private readonly idle: TrialActorHandle[] = [];
+  /** What schedulers may do to other trials. */
+  private readonly control: ControllerTrialControl;
 
   constructor(private readonly init: ControllerInit) {
     this.cfg = init.config;
     this.trials = init.trials;
     this.expDir = join(this.cfg.storagePath, this.cfg.name);
+    this.control = new ControllerTrialControl(this.trials, (t) => {
+      const last = t.results[t.results.length - 1];
+      this.cfg.searchAlg.onTrialComplete(t.trialId, last);
+      this.cfg.scheduler.onTrialComplete(t.trialId, last, this.control);
+    });
   }
 
   private timeUp(): boolean {
@@ -67,9 +76,12 @@ export class TuneController {
       max = Math.max(1, Math.floor(cpus / Math.max(this.init.resources.CPU, 1e-9)));
     }
     const running = new Map<string, Promise<void>>();
+    const reporter = new ProgressReporter(() => this.trials, { verbose: cfg.verbose, intervalS: cfg.progressIntervalS, metric: cfg.metric, mode: cfg.mode });
+    reporter.start();
     try {
       await this.loop(max, running);
     } finally {
+      reporter.stop();
       for (const a of this.idle.splice(0)) killQuietly(a);
     }
     await this.saveState();
@@ -82,38 +94,51 @@ export class TuneController {
         if (!trial) break;
         running.set(trial.trialId, this.runTrial(trial).finally(() => running.delete(trial.trialId)));
       }
-      if (running.size === 0) break;
+      if (running.size === 0) {
+        // Nothing runs and nothing was chosen: paused trials left now would never resume.
+        const stuck = this.trials.filter((t) => t.status === 'PAUSED');
+        if (stuck.length && !this.timeUp()) process.emitWarning(`Tune: ${stuck.length} paused trial(s) were not resumed by the scheduler; they end as TERMINATED`);
+        for (const t of stuck) this.control.stopTrial(t.trialId);
+        break;
+      }
       await Promise.race(running.values());
     }
   }
 
   private async nextTrial(): Promise<Trial | undefined> {
-    const pending = this.trials.find((t) => t.status === 'PENDING');
-    if (pending) return pending;
+    const chosen = this.control.choose(this.cfg.scheduler);
+    if (chosen) return chosen;
     if (this.searcherDone) return undefined;
     const trialId = `${this.init.experimentId}_${String(this.trials.length).padStart(5, '0')}`;
     const config = this.cfg.searchAlg.suggest(trialId);
+    if (config === SUGGEST_LATER) return undefined;
     if (!config) {
       this.searcherDone = true;
-      return undefined;
+      this.control.finished = true;
+      return this.control.choose(this.cfg.scheduler); // a scheduler may release paused trials now
     }
     const trial: Trial = { trialId, config, dir: join(this.expDir, trialId), status: 'PENDING', results: [] };
     await initTrialDir(trial.dir, config);
     this.trials.push(trial);
+    this.cfg.scheduler.onTrialAdd?.(trialId, config, this.control);
     return trial;
   }
 
   private async runTrial(trial: Trial): Promise<void> {
     const { cfg } = this;
+    if (trial.status === 'PAUSED') await truncateToCheckpoint(trial);
     trial.status = 'RUNNING';
-    await this.saveState();
+    // Saved within half a second, not awaited: writing the whole state twice per trial was most of
+    // Tune's overhead per trial (bench/tune). Whatever is on disk stays consistent: a trial that
+    // started or ended since the last write is rerun by a restore, as in Ray's periodic snapshots.
+    this.saveStateSoon();
     const iterOffset = trial.checkpoint?.iteration ?? 0;
     const timeOffset = trial.checkpoint?.timeTotalS ?? 0;
     let sinceRestore = 0;
     let timeTotal = timeOffset;
     const actor = this.idle.pop() ?? TrialActor.options({ numCpus: this.init.resources.CPU, numGpus: this.init.resources.GPU, maxRestarts: 0 }).remote();
     let reusable = false;
-    let last: TrialResult | undefined;
+    let last: TrialResult | undefined = trial.results[trial.results.length - 1];
     try {
       const checkpoint = trial.checkpoint ? await loadCheckpoint(trial.checkpoint.dir) : undefined;
       const context = { trialId: trial.trialId, experimentName: cfg.name, trialDir: trial.dir };
@@ -154,11 +179,13 @@ export class TuneController {
         trial.results.push(result);
         last = result;
         await appendResult(trial.dir, result);
-        const stop = this.shouldStop(trial.trialId, result) || this.timeUp() || cfg.scheduler.onTrialResult(trial.trialId, result) === 'STOP';
-        decision = stop ? 'STOP' : 'CONTINUE';
-        if (stop) {
-          trial.status = 'TERMINATED';
+        const verdict: SchedulerDecision =
+          this.shouldStop(trial.trialId, result) || this.timeUp() ? 'STOP' : cfg.scheduler.onTrialResult(trial.trialId, result, this.control);
+        decision = verdict === 'CONTINUE' ? 'CONTINUE' : 'STOP';
+        if (verdict !== 'CONTINUE') {
           reusable = await this.stopRun(actor);
+          if (verdict === 'PAUSE') await applyPause(trial, this.trials);
+          else trial.status = 'TERMINATED';
           break;
         }
       }
@@ -168,9 +195,11 @@ export class TuneController {
     } finally {
       if (reusable && cfg.reuseActors) this.idle.push(actor);
       else killQuietly(actor);
-      cfg.scheduler.onTrialComplete(trial.trialId, last);
-      cfg.searchAlg.onTrialComplete(trial.trialId, last, trial.error);
-      await this.saveState();
+      if ((trial.status as string) !== 'PAUSED') {
+        cfg.scheduler.onTrialComplete(trial.trialId, last, this.control);
+        cfg.searchAlg.onTrialComplete(trial.trialId, last, trial.error);
+      }
+      this.saveStateSoon();
     }
   }
 

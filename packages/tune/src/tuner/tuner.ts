@@ -36,6 +36,10 @@ export interface RestoreOptions {
   maxConcurrentTrials?: number;
   /** Stop criteria (a function cannot be saved; a saved object is reused by default). */
   stop?: RunConfig['stop'];
+  /** The searcher of the original sweep, when it was not the default (e.g. a new TPESearcher); its saved state is restored into it. @default BasicVariantGenerator */
+  searchAlg?: TuneConfig['searchAlg'];
+  /** The original param space: needed by searchers that model it (TPE); set up before their state is restored. @default none */
+  paramSpace?: Record<string, unknown>;
 }
 
 /** Runs a hyperparameter sweep. */
@@ -64,6 +68,7 @@ export class Tuner {
     const spec = await describeTrainable(fn, this.caller);
     const restored = this.restored;
     if (restored) {
+      if (this.options.paramSpace) cfg.searchAlg.setup({ paramSpace: this.options.paramSpace, numSamples: cfg.numSamples, metric: cfg.metric, mode: cfg.mode });
       if (restored.state.searcherState !== undefined && isResumable(cfg.searchAlg)) cfg.searchAlg.restore(restored.state.searcherState);
     } else {
       cfg.searchAlg.setup({ paramSpace: this.options.paramSpace ?? {}, numSamples: cfg.numSamples, metric: cfg.metric, mode: cfg.mode });
@@ -117,8 +122,9 @@ export class Tuner {
       if (rec.error) trial.error = Object.assign(new Error(rec.error.message), { name: rec.error.name });
       trials.push(trial);
     }
-    const searchAlg = new BasicVariantGenerator();
+    const searchAlg = options.searchAlg ?? new BasicVariantGenerator();
     const tuner = new Tuner(trainable, {
+      ...(options.paramSpace ? { paramSpace: options.paramSpace } : {}),
       tuneConfig: {
         ...(state.metric ? { metric: state.metric, mode: state.mode } : {}),
         numSamples: state.numSamples,

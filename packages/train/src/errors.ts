@@ -1,0 +1,64 @@
+/**
+ * Typed errors of Train's trainer and session. Each extends core's `RayError`, has a
+ * stable `code` and a message that says what to do next; the classes are registered
+ * with core so they keep their class across processes.
+ */
+import { RayError, registerErrorClass } from '@ray-ts/core';
+
+/** Root of the trainer's errors. */
+export class TrainError extends RayError {
+  override readonly code: string = 'TRAIN_ERROR';
+}
+
+/** The run failed more often than `failureConfig.maxFailures` allows; `cause` is the last failure. */
+export class TrainingFailedError extends TrainError {
+  override readonly code = 'TRAIN_TRAINING_FAILED';
+  /** Failures seen (the first run included). */
+  readonly failures: number;
+  /** Directory of the run (with its checkpoints), to restore from. */
+  readonly path: string;
+  constructor(failures: number, path: string, cause: unknown) {
+    const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `Training failed ${failures} time(s), more than failureConfig.maxFailures allows. Last failure: ${inner}. ` +
+        `Fix the cause, or raise runConfig.failureConfig.maxFailures; DataParallelTrainer.restore('${path}', ...) resumes from the latest checkpoint.`,
+      { cause },
+    );
+    this.failures = failures;
+    this.path = path;
+  }
+}
+
+/** The training loop cannot be sent to the workers (it is not exported from a module). */
+export class TrainLoopNotFoundError extends TrainError {
+  override readonly code = 'TRAIN_LOOP_NOT_FOUND';
+  /** Name of the training function. */
+  readonly loopName: string;
+  constructor(loopName: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `Training function '${loopName}' cannot run on the workers: ${detail}. ` +
+        'Define it at the top level of an ES module and export it (export async function trainLoop(config) {...}), ' +
+        'then pass it to the trainer from that module or from a module that imports it.',
+      options,
+    );
+    this.loopName = loopName;
+  }
+}
+
+/** report(), getContext() or getDatasetShard() was called outside a training loop, or with bad arguments. */
+export class TrainSessionError extends TrainError {
+  override readonly code = 'TRAIN_SESSION_ERROR';
+}
+
+/** A run directory cannot be restored from (missing, or not written by a trainer). */
+export class TrainRestoreError extends TrainError {
+  override readonly code = 'TRAIN_RESTORE_ERROR';
+  /** The path that was given. */
+  readonly path: string;
+  constructor(path: string, detail: string, options?: { cause?: unknown }) {
+    super(`Cannot restore a training run from ${path}: ${detail}.`, options);
+    this.path = path;
+  }
+}
+
+for (const cls of [TrainError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError]) registerErrorClass(cls);

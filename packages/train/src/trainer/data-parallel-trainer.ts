@@ -1,0 +1,125 @@
+/**
+ * DataParallelTrainer (Ray Train's): runs a training loop on N workers that share a
+ * collective group, collects their reports, keeps checkpoints, and restarts the group
+ * from the latest checkpoint when a worker dies or the loop throws (up to maxFailures).
+ */
+import * as ray from '@ray-ts/core';
+import type { S3Options } from '@ray-ts/data';
+import { fileURLToPath } from 'node:url';
+import { resolveTrainerOptions, type DataParallelTrainerOptions, type ResolvedTrainerOptions } from '../config/trainer-options.js';
+import { TrainLoopNotFoundError, TrainRestoreError, TrainingFailedError } from '../errors.js';
+import { RunStorage } from '../storage/run-storage.js';
+import type { FrameworkSetup } from './frameworks.js';
+import type { Result } from './result.js';
+import { RunAttempt } from './run-attempt.js';
+import { RunState, STATE_FILE } from './run-state.js';
+
+/** A training loop: runs in every worker, with `trainLoopConfig`. */
+export type TrainLoop<C> = (config: C) => unknown;
+
+const trainSrcDir = fileURLToPath(new URL('..', import.meta.url));
+
+function callerUrl(): string | undefined {
+  const url = ray.callerModule([trainSrcDir]);
+  return url === 'unknown:' || url.includes('/node_modules/') ? undefined : url;
+}
+
+/** Options of {@link DataParallelTrainer.restore}: what a run directory cannot hold. */
+export interface RestoreOptions<C> extends Pick<DataParallelTrainerOptions<C>, 'datasets' | 'datasetConfig'> {
+  /** Callbacks of the resumed run. @default [] */
+  callbacks?: NonNullable<DataParallelTrainerOptions<C>['runConfig']>['callbacks'];
+}
+
+/** Runs a training loop data-parallel on a group of workers. */
+export class DataParallelTrainer<C = Record<string, unknown>> {
+  /** @internal */
+  protected readonly opts: ResolvedTrainerOptions;
+  /** @internal The framework every worker sets up before the loop. */
+  protected framework: FrameworkSetup | undefined;
+  private readonly loopRef: Promise<ray.ExportRef>;
+
+  /**
+   * @param trainLoopPerWorker the loop, an export of an ES module (workers import it)
+   * @param options workers, run, datasets, checkpoints; checked here (TypeError/RangeError naming the field)
+   */
+  constructor(trainLoopPerWorker: TrainLoop<C>, options: DataParallelTrainerOptions<C> = {}) {
+    if (typeof trainLoopPerWorker !== 'function') throw new TypeError(`trainLoopPerWorker must be a function, got ${typeof trainLoopPerWorker}`);
+    this.opts = resolveTrainerOptions(options as DataParallelTrainerOptions<unknown>);
+    this.loopRef = ray.findExport(trainLoopPerWorker, callerUrl()).catch((err: unknown) => {
+      throw err instanceof ray.ExportLookupError ? new TrainLoopNotFoundError(trainLoopPerWorker.name || '<anonymous>', err.detail, { cause: err }) : err;
+    });
+    this.loopRef.catch(() => {}); // surfaced by fit()
+  }
+
+  /** The run's directory (local path or s3://). */
+  get path(): string {
+    return RunStorage.runPath(this.opts.storagePath, this.opts.name);
+  }
+
+  /**
+   * Trains: starts the workers, runs the loop, restarts after failures. A run directory
+   * holding an unfinished run of the same name is resumed from its latest checkpoint.
+   * @throws TrainingFailedError after more than maxFailures failures (cause: the last one)
+   * @throws TrainLoopNotFoundError when the loop is not an export of a module
+   */
+  async fit(): Promise<Result> {
+    const loop = await this.loopRef;
+    if (!ray.isInitialized()) await ray.init();
+    const storage = new RunStorage(this.path, this.opts.s3);
+    const state = await RunState.open(storage, this.opts, this.framework);
+    const run = { name: this.opts.name, path: this.path, config: (this.opts.trainLoopConfig ?? {}) as Record<string, unknown> };
+    await Promise.all(this.opts.callbacks.map((c) => c.setup?.(run)));
+    let lastError: unknown;
+    try {
+      for (;;) {
+        const attempt = new RunAttempt(this.opts, this.framework, loop, state);
+        try {
+          await attempt.run();
+          break;
+        } catch (err) {
+          if (err instanceof TrainLoopNotFoundError) throw err;
+          lastError = err;
+          state.failures++;
+          await state.save();
+          if (this.opts.maxFailures !== -1 && state.failures > this.opts.maxFailures) throw new TrainingFailedError(state.failures, this.path, err);
+          process.stderr.write(`[ray-ts train] run '${this.opts.name}' failed (${state.failures}/${this.opts.maxFailures === -1 ? 'unlimited' : this.opts.maxFailures}), restarting from the latest checkpoint: ${(err as Error)?.message ?? err}\n`);
+        } finally {
+          await attempt.shutdown();
+        }
+      }
+      state.finished = true;
+      await state.save();
+      const result = state.result();
+      await Promise.all(this.opts.callbacks.map((c) => c.teardown?.({ metrics: result.metrics as Record<string, unknown> | undefined })));
+      return result;
+    } catch (err) {
+      await Promise.all(this.opts.callbacks.map((c) => c.teardown?.({ error: (lastError ?? err) as Error })));
+      throw err;
+    }
+  }
+
+  /** Whether `path` holds a run a trainer can resume. */
+  static async canRestore(path: string, options: { s3?: S3Options } = {}): Promise<boolean> {
+    return new RunStorage(path, options.s3).exists(STATE_FILE);
+  }
+
+  /**
+   * A trainer that resumes the run in `path` (after the driver died, or after fit() gave up)
+   * from its latest checkpoint, with the run's saved options (workers, loop config,
+   * failures, checkpoints). The loop and datasets cannot be saved: pass them again.
+   * @throws TrainRestoreError when `path` holds no run
+   */
+  static async restore<C>(path: string, trainLoopPerWorker: TrainLoop<C>, options: RestoreOptions<C> & { s3?: S3Options } = {}): Promise<DataParallelTrainer<C>> {
+    const saved = await RunState.readOptions(path, options.s3);
+    if (!saved) throw new TrainRestoreError(path, `no ${STATE_FILE} there (was it written by trainer.fit()?)`);
+    const { framework, ...savedOptions } = saved;
+    const trainer = new this(trainLoopPerWorker, {
+      ...savedOptions,
+      datasets: options.datasets,
+      datasetConfig: options.datasetConfig,
+      runConfig: { ...savedOptions.runConfig, callbacks: options.callbacks, s3: options.s3 },
+    } as DataParallelTrainerOptions<C>);
+    trainer.framework = framework;
+    return trainer;
+  }
+}
