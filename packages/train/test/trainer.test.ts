@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  DataParallelTrainer, TrainingFailedError, TrainLoopNotFoundError, TrainRestoreError, TrainSessionError, report, getContext,
+  DataParallelTrainer, RunStorage, TrainingFailedError, TrainLoopNotFoundError, TrainRestoreError, TrainSessionError, report, getContext,
 } from '../src/index.js';
 import { countingLoop, failingLoop, notExported, statefulLoop } from './fixtures/train-loops.js';
+import { startS3rver } from './helpers/s3rver.js';
 
 const storagePath = mkdtempSync(join(tmpdir(), 'train-test-'));
 // Two CPU-1 workers plus the data pipeline's tasks: more logical CPUs than the machine's 2.
@@ -74,6 +75,30 @@ test('a worker killed mid-epoch: the group restarts from the latest checkpoint a
   assert.equal(crashed.bestCheckpoints.length, 2, 'numToKeep');
   const dirs = (await import('node:fs')).readdirSync(crashed.path).filter((d) => /^checkpoint_\d+$/.test(d));
   assert.equal(dirs.length, 2, `only the kept checkpoints remain: ${dirs.join(', ')}`);
+});
+
+test('S3 storage: workers persist checkpoints to s3://, the restart resumes from one there, evicted ones are deleted', { timeout: 150_000 }, async () => {
+  const s3 = await startS3rver('runs');
+  try {
+    const marker = join(storagePath, 's3-crash-marker');
+    const result = await new DataParallelTrainer(statefulLoop, {
+      trainLoopConfig: { epochs: 4, crash: { epoch: 2, rank: 1, marker } },
+      scalingConfig: { numWorkers: 2 },
+      datasets: { train: rows() },
+      runConfig: { name: 's3-run', storagePath: 's3://runs/experiments', s3: s3.s3, failureConfig: { maxFailures: 1 }, checkpointConfig: { numToKeep: 1 } },
+    }).fit();
+    assert.equal(result.path, 's3://runs/experiments/s3-run');
+    assert.equal(result.failures, 1);
+    assert.equal(result.metrics!.resumedFrom, 2);
+    assert.ok(result.checkpoint!.path.startsWith('s3://runs/experiments/s3-run/checkpoint_'));
+    const saved = await result.checkpoint!.asDirectory((dir) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')));
+    assert.deepEqual(saved.state, result.metrics!.state);
+    const storage = new RunStorage(result.path, s3.s3);
+    assert.deepEqual((await storage.listDirs()).filter((d) => /^checkpoint_\d+$/.test(d)), [result.checkpoint!.path.split('/').at(-1)]);
+    assert.equal(await DataParallelTrainer.canRestore(result.path, { s3: s3.s3 }), true);
+  } finally {
+    await s3.close();
+  }
 });
 
 test('a loop that keeps failing: TrainingFailedError after maxFailures, cause carries the user error', { timeout: 90_000 }, async () => {
