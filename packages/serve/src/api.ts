@@ -6,7 +6,7 @@
 import * as ray from '@ray-ts/core';
 import { Application, type Deployment } from './deployment.js';
 import { getDeploymentHandle, type DeploymentHandle } from './handle.js';
-import { resolveRunOptions, type RunOptions } from './options.js';
+import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from './options.js';
 import type { AppSpec, DeploymentSpec, ServeStatus } from './internal/app-spec.js';
 import { CONTROLLER_NAME, SERVE_NAMESPACE } from './internal/constants.js';
 import { Controller, type ControllerActor } from './internal/controller-actor.js';
@@ -54,11 +54,19 @@ function collect(app: Application, appName: string): { ingress: string; deployme
  */
 export function run<T>(app: Application<T>, options?: RunOptions): Promise<DeploymentHandle<T>> {
   if (!(app instanceof Application)) throw new TypeError('serve.run(app): app must be an Application (deployment.bind(...))');
-  const o = resolveRunOptions(options);
+  return deployApplication(app, resolveRunOptions(options));
+}
+
+/**
+ * Deploys a checked application. With a `codeVersion` equal to the running version's, an
+ * update that changes only lightweight options (numReplicas, autoscalingConfig, userConfig,
+ * maxOngoingRequests, maxQueuedRequests) is applied to the running replicas in place. @internal
+ */
+export function deployApplication<T>(app: Application<T>, o: ResolvedRunOptions, codeVersion?: string): Promise<DeploymentHandle<T>> {
   const graph = collect(app, o.name);
   const spec: AppSpec = {
     name: o.name, routePrefix: o.routePrefix, ingress: graph.ingress, requestTimeoutS: o.requestTimeoutS,
-    readyTimeoutMs: o.readyTimeoutMs, deployments: graph.deployments,
+    readyTimeoutMs: o.readyTimeoutMs, deployments: graph.deployments, codeVersion,
   };
   return (async () => {
     const c = controller();

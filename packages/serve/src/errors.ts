@@ -9,7 +9,7 @@ export class ServeError extends RayError {
   override readonly code: string = 'SERVE_ERROR';
 }
 
-/** A request did not finish within its timeout (HTTP 504). */
+/** A request did not finish within its timeout (HTTP 408, as Ray Serve answers). */
 export class RequestTimeoutError extends ServeError {
   override readonly code = 'SERVE_REQUEST_TIMEOUT';
   /** The timeout that elapsed, in milliseconds. */
@@ -68,4 +68,32 @@ export class DeploymentDefinitionError extends ServeError {
   override readonly code = 'SERVE_DEFINITION_NOT_FOUND';
 }
 
-for (const cls of [ServeError, RequestTimeoutError, BadRequestError, DeploymentNotFoundError, DeploymentDefinitionError, RouteNotFoundError, BackPressureError, RequestCancelledError]) registerErrorClass(cls as never);
+/** An application's replicas did not all become ready (or reach a new count) in time. */
+export class DeployTimeoutError extends ServeError {
+  override readonly code = 'SERVE_DEPLOY_TIMEOUT';
+  /** The application's name. */
+  readonly appName: string;
+  /** The time allowed, in milliseconds (`readyTimeoutMs`). */
+  readonly timeoutMs: number;
+  constructor(appName: string, timeoutMs: number, what = 'start') {
+    super(`Application '${appName}' did not ${what} within ${timeoutMs} ms. Check serve.status() for replicas that fail to start or lack resources, or raise readyTimeoutMs.`);
+    this.appName = appName;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A config's application could not be loaded: its `importPath` names no readable module or no usable export. */
+export class ServeConfigError extends ServeError {
+  override readonly code = 'SERVE_CONFIG_ERROR';
+  /** The `importPath` at fault. */
+  readonly importPath: string;
+  constructor(importPath: string, problem: string, options?: { cause?: unknown }) {
+    super(`importPath '${importPath}': ${problem}. importPath is '<module path relative to the config file>:<export name>'.`, options);
+    this.importPath = importPath;
+  }
+}
+
+for (const cls of [
+  ServeError, RequestTimeoutError, BadRequestError, DeploymentNotFoundError, DeploymentDefinitionError, RouteNotFoundError, BackPressureError,
+  RequestCancelledError, DeployTimeoutError, ServeConfigError,
+]) registerErrorClass(cls as never);

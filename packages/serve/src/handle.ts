@@ -1,12 +1,17 @@
 /**
  * DeploymentHandle: calls a deployment's methods from the driver or from another
- * deployment, without HTTP: `handle.method.remote(...args)` → {@link DeploymentResponse}.
+ * deployment, without HTTP: `handle.method.remote(...args)` → {@link DeploymentResponse};
+ * `handle.method.options({ stream: true }).remote(...)` → {@link DeploymentResponseGenerator};
+ * `handle.options({ multiplexedModelId })` routes to a replica holding that model.
  * Handles travel to other processes (as constructor arguments or call arguments).
  */
 import * as ray from '@ray-ts/core';
-import { RequestCancelledError } from './errors.js';
 import { DeploymentResponse } from './response.js';
-import { routerFor } from './internal/router.js';
+import { DeploymentResponseGenerator } from './response-generator.js';
+import { callStream, callUnary } from './internal/dispatch.js';
+import { resolveHandleOptions, type HandleOptions, type ResolvedHandleOptions } from './handle-options.js';
+
+export type { HandleOptions } from './handle-options.js';
 
 /** An argument of a handle call: a value, or a response whose value is passed. */
 export type HandleArg<A> = A | DeploymentResponse<A>;
@@ -14,10 +19,23 @@ export type HandleArg<A> = A | DeploymentResponse<A>;
 /** The arguments of a handle call: each a value or a response. */
 export type HandleArgs<P extends unknown[]> = { [K in keyof P]: HandleArg<P[K]> };
 
+/** What a streaming call yields for a method returning R: a generator's items, a Response's bytes. */
+export type StreamItem<R> = R extends AsyncIterable<infer U> ? U : R extends Iterable<infer U> ? U : R extends Response ? Uint8Array : unknown;
+
 /** A method of a deployment, called through a handle. */
 export interface HandleMethod<F extends (...args: any[]) => any> {
   /** Sends the call to a replica; returns its response at once. */
   remote(...args: HandleArgs<Parameters<F>>): DeploymentResponse<Awaited<ReturnType<F>>>;
+  /** The same method with call options; `stream: true` makes `remote()` return a stream of items. */
+  options(o: HandleOptions & { stream: true }): StreamingHandleMethod<F>;
+  /** The same method with call options (`multiplexedModelId`). */
+  options(o: HandleOptions): HandleMethod<F>;
+}
+
+/** A method whose calls stream (`options({ stream: true })`). */
+export interface StreamingHandleMethod<F extends (...args: any[]) => any> {
+  /** Sends the call; iterate the result for the items the method yields. */
+  remote(...args: HandleArgs<Parameters<F>>): DeploymentResponseGenerator<StreamItem<Awaited<ReturnType<F>>>>;
 }
 
 type Methods<T> = { [K in keyof T]: T[K] extends (...args: any[]) => any ? K : never }[keyof T] & string;
@@ -30,57 +48,35 @@ export type DeploymentHandle<T = any> = { readonly [K in Methods<T>]: T[K] exten
   readonly deploymentName: string;
   /** Calls the instance's `__call__`. */
   remote(...args: unknown[]): DeploymentResponse<T extends { __call__(...a: any[]): infer R } ? Awaited<R> : unknown>;
+  /** A handle whose calls stream (`stream: true`). */
+  options(o: HandleOptions & { stream: true }): StreamingDeploymentHandle<T>;
+  /** A handle with call options (`multiplexedModelId`). */
+  options(o: HandleOptions): DeploymentHandle<T>;
 };
 
-/** How many times a call whose replica died is sent to another replica. */
-const DEAD_REPLICA_RETRIES = 3;
-
-/**
- * Sends one call (with `http` the replica builds a request object from the first arg).
- * Aborting `signal` cancels the call (the replica's `req.signal` aborts). @internal
- */
-export async function callDeployment(appName: string, deploymentName: string, method: string, args: unknown[], http = false, signal?: AbortSignal): Promise<unknown> {
-  // Responses passed as arguments are resolved to their values first.
-  const resolved = await Promise.all(args.map((a) => (a instanceof DeploymentResponse ? a.result() : a)));
-  const router = routerFor(appName, deploymentName);
-  for (let attempt = 0; ; attempt++) {
-    if (signal?.aborted) throw new RequestCancelledError(`${deploymentName}.${method} was cancelled before it was sent.`);
-    const replica = await router.acquire();
-    const ref = replica.actor.handleRequest.remote(method, resolved, http);
-    const value = ray.get(ref);
-    // The replica's slot is freed when the call really ends, even if the caller stopped waiting.
-    value.then(() => router.release(replica), () => router.release(replica));
-    let onAbort = (): void => undefined;
-    const cancelled = new Promise<never>((_, reject) => {
-      onAbort = () => {
-        ray.cancel(ref);
-        reject(new RequestCancelledError(`${deploymentName}.${method} was cancelled.`));
-      };
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await Promise.race([value, cancelled]);
-    } catch (err) {
-      if (signal?.aborted) throw err instanceof RequestCancelledError ? err : new RequestCancelledError(`${deploymentName}.${method} was cancelled.`, { cause: err });
-      if (err instanceof ray.RayActorError && attempt < DEAD_REPLICA_RETRIES) {
-        router.markDead(replica);
-        continue;
-      }
-      throw err;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
+/** A handle whose calls stream: each method's `remote()` returns a {@link DeploymentResponseGenerator}. */
+export type StreamingDeploymentHandle<T = any> = { readonly [K in Methods<T>]: T[K] extends (...args: any[]) => any ? StreamingHandleMethod<T[K]> : never } & {
+  /** The application's name. */
+  readonly appName: string;
+  /** The deployment's name. */
+  readonly deploymentName: string;
+  /** Calls the instance's `__call__`, streaming. */
+  remote(...args: unknown[]): DeploymentResponseGenerator<T extends { __call__(...a: any[]): infer R } ? StreamItem<Awaited<R>> : unknown>;
+};
 
 /** Target of every handle proxy; its class is what the serializer recognises. */
 export class DeploymentHandleBase {
   /** @internal */
-  constructor(readonly appName: string, readonly deploymentName: string) {}
+  constructor(readonly appName: string, readonly deploymentName: string, readonly callOptions: ResolvedHandleOptions = {}) {}
 
   /** Calls the instance's `__call__`. */
-  remote(...args: unknown[]): DeploymentResponse<unknown> {
-    return callOn(this, '__call__', args);
+  remote(...args: unknown[]): unknown {
+    return callOn(this, '__call__', args, this.callOptions);
+  }
+
+  /** A copy with call options changed (`stream`, `multiplexedModelId`). */
+  options(o: HandleOptions): unknown {
+    return makeHandle(this.appName, this.deploymentName, { ...this.callOptions, ...resolveHandleOptions(o, 'handle.options()') });
   }
 
   /** `DeploymentHandle(app#deployment)`. */
@@ -89,26 +85,44 @@ export class DeploymentHandleBase {
   }
 }
 
-function callOn(h: DeploymentHandleBase, method: string, args: unknown[]): DeploymentResponse<unknown> {
+function callOn(h: DeploymentHandleBase, method: string, args: unknown[], o: ResolvedHandleOptions): DeploymentResponse<unknown> | DeploymentResponseGenerator<unknown> {
   const abort = new AbortController();
-  return new DeploymentResponse(callDeployment(h.appName, h.deploymentName, method, args, false, abort.signal), `${h.deploymentName}.${method}`, abort);
+  const meta = o.multiplexedModelId === undefined ? undefined : { multiplexedModelId: o.multiplexedModelId };
+  // Responses passed as arguments are resolved to their values first.
+  const resolved = Promise.all(args.map((a) => (a instanceof DeploymentResponse ? a.result() : a)));
+  if (o.stream) {
+    const source = (async function* () {
+      yield* callStream<unknown>(h.appName, h.deploymentName, method, await resolved, { signal: abort.signal, meta });
+    })();
+    return new DeploymentResponseGenerator(source, abort);
+  }
+  const value = resolved.then((a) => callUnary(h.appName, h.deploymentName, method, a, { signal: abort.signal, meta }));
+  return new DeploymentResponse(value, `${h.deploymentName}.${method}`, abort);
+}
+
+function makeHandle<T>(appName: string, deploymentName: string, callOptions: ResolvedHandleOptions): DeploymentHandle<T> {
+  const target = new DeploymentHandleBase(appName, deploymentName, Object.freeze(callOptions));
+  const stubs = new Map<string, unknown>();
+  const stub = (method: string, o: ResolvedHandleOptions): unknown => ({
+    remote: (...args: unknown[]) => callOn(target, method, args, o),
+    options: (more: HandleOptions) => stub(method, { ...o, ...resolveHandleOptions(more, `handle.${method}.options()`) }),
+  });
+  return new Proxy(target, {
+    get(t, prop, recv) {
+      if (prop in t) return Reflect.get(t, prop, recv);
+      if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;
+      let s = stubs.get(prop);
+      if (!s) stubs.set(prop, (s = stub(prop, t.callOptions)));
+      return s;
+    },
+  }) as unknown as DeploymentHandle<T>;
 }
 
 /** Makes a handle to a deployment of an application (Ray's `serve.get_deployment_handle`). */
 export function getDeploymentHandle<T = any>(deploymentName: string, appName = 'default'): DeploymentHandle<T> {
   if (typeof deploymentName !== 'string' || !deploymentName) throw new TypeError('getDeploymentHandle: deploymentName must be a non-empty string');
   if (typeof appName !== 'string' || !appName) throw new TypeError('getDeploymentHandle: appName must be a non-empty string');
-  const target = new DeploymentHandleBase(appName, deploymentName);
-  const stubs = new Map<string, HandleMethod<any>>();
-  return new Proxy(target, {
-    get(t, prop, recv) {
-      if (prop in t) return Reflect.get(t, prop, recv);
-      if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;
-      let stub = stubs.get(prop);
-      if (!stub) stubs.set(prop, (stub = { remote: (...args: unknown[]) => callOn(t, prop, args) as DeploymentResponse<any> }));
-      return stub;
-    },
-  }) as unknown as DeploymentHandle<T>;
+  return makeHandle<T>(appName, deploymentName, {});
 }
 
 /** True for a DeploymentHandle. */
@@ -118,9 +132,9 @@ export function isDeploymentHandle(x: unknown): x is DeploymentHandle {
 
 ray.registerSerializer(DeploymentHandleBase, {
   name: 'ray-ts/serve:DeploymentHandle',
-  serialize: (h) => [h.appName, h.deploymentName],
+  serialize: (h) => [h.appName, h.deploymentName, h.callOptions],
   deserialize: (d) => {
-    const [app, dep] = d as [string, string];
-    return getDeploymentHandle(dep, app) as unknown as DeploymentHandleBase;
+    const [app, dep, o] = d as [string, string, ResolvedHandleOptions | undefined];
+    return makeHandle(app, dep, o ?? {}) as unknown as DeploymentHandleBase;
   },
 });

@@ -20,21 +20,31 @@ import { batch } from './batch.js';
 import { deployment } from './deployment.js';
 import { getDeploymentHandle } from './handle.js';
 import { deleteApp, run, shutdown, status } from './api.js';
+import { getMultiplexedModelId, multiplexed } from './multiplex.js';
+import { deployConfig } from './config/apply-config.js';
 
 export { batch, type BatchOptions } from './batch.js';
 export { deployment, Deployment, Application, type BindArgs } from './deployment.js';
-export { getDeploymentHandle, isDeploymentHandle, type DeploymentHandle, type HandleMethod, type HandleArg, type HandleArgs } from './handle.js';
+export {
+  getDeploymentHandle, isDeploymentHandle, type DeploymentHandle, type HandleMethod, type HandleArg, type HandleArgs, type HandleOptions,
+  type StreamingHandleMethod, type StreamingDeploymentHandle, type StreamItem,
+} from './handle.js';
 export { DeploymentResponse } from './response.js';
+export { DeploymentResponseGenerator } from './response-generator.js';
+export { multiplexed, getMultiplexedModelId, type MultiplexedOptions } from './multiplex.js';
+export { deployConfig, type DeployConfigResult } from './config/apply-config.js';
+export { parseServeConfig, resolveServeConfig, type ServeConfig, type AppConfig, type DeploymentOverride, type HttpOptions } from './config/serve-config.js';
 export { ServeRequest } from './request.js';
 export { run, status, shutdown, deleteApp } from './api.js';
 export type { DeploymentOptions, AutoscalingConfig, RunOptions } from './options.js';
 export type { ServeStatus, ApplicationStatus, DeploymentStatus } from './internal/app-spec.js';
 export {
   ServeError, RequestTimeoutError, BadRequestError, DeploymentNotFoundError, DeploymentDefinitionError, RouteNotFoundError, BackPressureError, RequestCancelledError,
+  DeployTimeoutError, ServeConfigError,
 } from './errors.js';
 
 /** Serve's API as one object, Ray-style: `serve.deployment`, `serve.run`, `serve.delete`... */
-export const serve = Object.freeze({ deployment, run, status, delete: deleteApp, shutdown, batch, getDeploymentHandle });
+export const serve = Object.freeze({ deployment, run, status, delete: deleteApp, shutdown, batch, getDeploymentHandle, multiplexed, getMultiplexedModelId, deployConfig });
 
 /** Types under the `serve` name, so `serve.Request` reads like Ray. */
 // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -57,7 +57,7 @@ export interface RunOptions {
   port?: number;
   /** Interface the proxy listens on. @default '127.0.0.1' */
   host?: string;
-  /** Seconds an HTTP request may take before the proxy answers 504. @default 60 */
+  /** Seconds an HTTP request may wait for its response to start (a stream: its first chunk) before the proxy answers 408 and cancels it. @default 60 */
   requestTimeoutS?: number;
   /** Milliseconds to wait for every replica to start. @default 120000 */
   readyTimeoutMs?: number;

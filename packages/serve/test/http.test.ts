@@ -39,7 +39,7 @@ test('without __call__ the first path segment picks the method', { timeout: 30_0
   assert.deepEqual([...new Uint8Array(await bin.arrayBuffer())], [250, 3, 2, 1]);
 });
 
-test('errors: 500 with the message (replica stays up), 400 bad JSON, 404 unknown route or method, 504 timeout', { timeout: 30_000 }, async () => {
+test('errors: 500 with the message (replica stays up), 400 bad JSON, 404 unknown route or method, 408 timeout', { timeout: 30_000 }, async () => {
   const pid = await (await fetch(`${base}/api/pid`)).json();
   const r500 = await fetch(`${base}/api/fail`);
   assert.equal(r500.status, 500);
@@ -51,9 +51,9 @@ test('errors: 500 with the message (replica stays up), 400 bad JSON, 404 unknown
   assert.equal((await fetch(`${base}/nowhere`)).status, 404);
   assert.equal((await fetch(`${base}/api/noSuchMethod`)).status, 404);
   assert.equal((await fetch(`${base}/api/constructor`)).status, 404);
-  const r504 = await fetch(`${base}/api/slow?ms=3000`);
-  assert.equal(r504.status, 504);
-  assert.match(((await r504.json()) as any).error, /RequestTimeoutError/);
+  const r408 = await fetch(`${base}/api/slow?ms=3000`);
+  assert.equal(r408.status, 408);
+  assert.match(((await r408.json()) as any).error, /RequestTimeoutError/);
 });
 
 test('a client that disconnects, or a timeout, cancels the call (req.signal aborts in the replica)', { timeout: 30_000 }, async () => {
@@ -68,7 +68,7 @@ test('a client that disconnects, or a timeout, cancels the call (req.signal abor
     assert.ok(Date.now() - t0 < 5000, 'the replica saw the cancellation');
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.equal((await fetch(`${base}/api/waitForCancel`)).status, 504); // requestTimeoutS: 1
+  assert.equal((await fetch(`${base}/api/waitForCancel`)).status, 408); // requestTimeoutS: 1
   while (Number(await (await fetch(`${base}/api/cancelledCount`)).json()) !== start + 2) {
     assert.ok(Date.now() - t0 < 10_000, 'the timed-out call was cancelled');
     await new Promise((r) => setTimeout(r, 100));

@@ -21,6 +21,8 @@ export interface AppSpec {
   requestTimeoutS: number;
   readyTimeoutMs: number;
   deployments: DeploymentSpec[];
+  /** Version of the code (config deploys: a hash of the entry module); equal versions allow in-place updates. */
+  codeVersion?: string;
 }
 
 /** Status of one deployment. */

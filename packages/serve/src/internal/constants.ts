@@ -14,3 +14,5 @@ export function replicaActorName(app: string, deployment: string, id: string): s
 export const CONTROL_LOOP_MS = Number(process.env.RAY_TS_SERVE_CONTROL_LOOP_MS ?? 200);
 /** Milliseconds after which a handle asks the controller for the replica list again. */
 export const HANDLE_REFRESH_MS = Number(process.env.RAY_TS_SERVE_HANDLE_REFRESH_MS ?? 1000);
+/** HTTP header naming the multiplexed model of a request (Ray's). */
+export const MULTIPLEXED_MODEL_ID_HEADER = 'serve_multiplexed_model_id';

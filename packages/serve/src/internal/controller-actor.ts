@@ -7,9 +7,11 @@ import * as ray from '@ray-ts/core';
 import { randomBytes } from 'node:crypto';
 import type { ApplicationStatus, AppSpec, DeploymentSpec, ServeStatus } from './app-spec.js';
 import { OngoingRequestsPolicy, type AutoscalingPolicy } from './autoscaling-policy.js';
+import { canUpdateInPlace, lightweightChange } from './in-place-update.js';
+import { DeployTimeoutError } from '../errors.js';
 import { CONTROL_LOOP_MS, PROXY_NAME, SERVE_NAMESPACE, replicaActorName } from './constants.js';
 import { HttpProxy, type ProxyActor, type Route } from './proxy-actor.js';
-import { Replica, type ReplicaActor } from './replica-actor.js';
+import { Replica, type ReplicaActor, type ReplicaMetrics } from './replica-actor.js';
 import type { ReplicaSet } from './router.js';
 
 interface ReplicaState {
@@ -17,6 +19,8 @@ interface ReplicaState {
   name: string;
   actor: ray.ActorHandle<ReplicaActor>;
   running: boolean;
+  /** Multiplexed models loaded, from its last metrics. */
+  modelIds: string[];
 }
 
 interface DeploymentState {
@@ -62,6 +66,7 @@ export class ControllerActor {
     const old = this.apps.get(spec.name);
     const prefixOwner = [...this.apps.values()].find((a) => a.spec.name !== spec.name && spec.routePrefix !== null && a.spec.routePrefix === spec.routePrefix);
     if (prefixOwner) throw new TypeError(`routePrefix '${spec.routePrefix}' is already used by application '${prefixOwner.spec.name}'; give each application its own routePrefix.`);
+    if (old && canUpdateInPlace(old.spec, spec)) return await this.updateInPlace(old, spec);
     const app: AppState = { spec, deployments: new Map() };
     for (const d of spec.deployments) {
       const auto = d.options.autoscalingConfig;
@@ -76,7 +81,7 @@ export class ControllerActor {
     for (const d of app.deployments.values()) for (let i = 0; i < d.target; i++) starts.push(this.startReplica(spec.name, d));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Application '${spec.name}' did not start within ${spec.readyTimeoutMs} ms`)), spec.readyTimeoutMs);
+      timer = setTimeout(() => reject(new DeployTimeoutError(spec.name, spec.readyTimeoutMs)), spec.readyTimeoutMs);
     });
     try {
       await Promise.race([Promise.all(starts), timeout]);
@@ -92,11 +97,39 @@ export class ControllerActor {
     this.loop ??= setInterval(() => void this.tick(), CONTROL_LOOP_MS);
   }
 
+  /** Applies a lightweight update to running replicas (see in-place-update.ts) and waits for the new target counts. */
+  private async updateInPlace(app: AppState, spec: AppSpec): Promise<void> {
+    const reconfigures: Promise<unknown>[] = [];
+    for (const next of spec.deployments) {
+      const d = app.deployments.get(next.name)!;
+      const change = lightweightChange(d.spec, next);
+      d.spec = next;
+      d.failures = 0;
+      const auto = next.options.autoscalingConfig;
+      if (change.autoscaling) d.policy = auto ? new OngoingRequestsPolicy(auto) : undefined;
+      d.target = auto ? Math.min(auto.maxReplicas, Math.max(auto.minReplicas, d.target, 1)) : next.options.numReplicas;
+      if (change.userConfig) {
+        for (const r of d.replicas.values()) if (r.running) reconfigures.push(ray.get(r.actor.reconfigure.remote(next.options.userConfig)));
+      }
+    }
+    await Promise.all(reconfigures);
+    app.spec = spec;
+    await this.pushRoutes();
+    const end = Date.now() + spec.readyTimeoutMs;
+    for (;;) {
+      await this.tick();
+      const settled = [...app.deployments.values()].every((d) => [...d.replicas.values()].filter((r) => r.running).length === d.target && d.replicas.size === d.target);
+      if (settled) return;
+      if (Date.now() > end) throw new DeployTimeoutError(spec.name, spec.readyTimeoutMs, 'reach its new replica counts');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The running replicas of a deployment, for handles' routers. */
   async getReplicas(appName: string, deploymentName: string): Promise<ReplicaSet> {
     const d = this.apps.get(appName)?.deployments.get(deploymentName);
     if (!d) return { found: false, replicas: [], maxOngoingRequests: 1, maxQueuedRequests: -1 };
-    const replicas = [...d.replicas.values()].filter((r) => r.running).map((r) => ({ id: r.id, actor: r.actor }));
+    const replicas = [...d.replicas.values()].filter((r) => r.running).map((r) => ({ id: r.id, actor: r.actor, modelIds: r.modelIds }));
     return { found: true, replicas, maxOngoingRequests: d.spec.options.maxOngoingRequests, maxQueuedRequests: d.spec.options.maxQueuedRequests };
   }
 
@@ -159,7 +192,7 @@ export class ControllerActor {
     const actor = Replica.options({ ...(d.spec.options.rayActorOptions as ray.ActorOptions), name, namespace: SERVE_NAMESPACE }).remote({
       appName, deploymentName: d.spec.name, replicaId: id, definition: d.spec.definition, args: d.spec.args, userConfig: d.spec.options.userConfig,
     });
-    const r: ReplicaState = { id, name, actor, running: false };
+    const r: ReplicaState = { id, name, actor, running: false, modelIds: [] };
     d.replicas.set(id, r);
     try {
       await ray.get(actor.ready.remote());
@@ -201,8 +234,9 @@ export class ControllerActor {
     let ongoing = 0;
     await Promise.all(running.map(async (r) => {
       try {
-        const m = (await ray.get(r.actor.getMetrics.remote(), { timeout: 5000 })) as { ongoing: number };
+        const m = (await ray.get(r.actor.getMetrics.remote(), { timeout: 5000 })) as ReplicaMetrics;
         ongoing += m.ongoing;
+        r.modelIds = m.modelIds;
       } catch (err) {
         if (err instanceof ray.GetTimeoutError) return; // busy, not dead
         d.replicas.delete(r.id); // dead, or its checkHealth() threw: replace it

@@ -2,17 +2,20 @@
  * The HTTP proxy: an actor running a node:http server, so it lives in a worker of the
  * cluster rather than in the driver. It matches the longest route prefix, builds request
  * data, calls the ingress deployment through a handle router, and writes the result as
- * JSON (strings as text, bytes as octet-stream); a client that disconnects (or a timeout)
- * cancels the call, aborting `req.signal` in the replica. Errors: 404 unknown route or method, 400
- * bad JSON body, 500 a method that threw (its message in `{ "error" }`), 503 too many queued requests
- * (maxQueuedRequests), 504 timeout.
+ * JSON (strings as text, bytes as octet-stream) or streams it (a generator or a Response
+ * with a body: chunked, SSE); a client that disconnects (or a timeout) cancels the call,
+ * aborting `req.signal` in the replica and closing a stream's generator. Errors: 404
+ * unknown route or method, 400 bad JSON body, 500 a method that threw (its message in
+ * `{ "error" }`), 503 too many queued requests (maxQueuedRequests), 408 timeout (as Ray).
  */
 import * as ray from '@ray-ts/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BackPressureError, BadRequestError, RequestTimeoutError, RouteNotFoundError } from '../errors.js';
-import { callDeployment } from '../handle.js';
+import { RequestTimeoutError } from '../errors.js';
 import type { RequestData } from '../request.js';
+import { MULTIPLEXED_MODEL_ID_HEADER } from './constants.js';
+import { callUnary, isHttpStream } from './dispatch.js';
+import { send, sendStream, statusOf } from './http-io.js';
 import { clearRouters } from './router.js';
 
 /** One application's HTTP route. */
@@ -87,51 +90,44 @@ export class ProxyActor {
         method: req.method ?? 'GET', path: sub, fullPath: url.pathname,
         query: Object.fromEntries(url.searchParams), headers, body: new Uint8Array(Buffer.concat(chunks)),
       };
+      const modelId = headers[MULTIPLEXED_MODEL_ID_HEADER];
       const timeoutMs = route.timeoutS * 1000;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new RequestTimeoutError(timeoutMs, `${req.method} ${url.pathname}`)), timeoutMs);
       });
       const abort = new AbortController();
-      const onClose = (): void => {
+      res.once('close', () => {
         if (!res.writableFinished) abort.abort();
-      };
-      res.once('close', onClose);
-      const call = callDeployment(route.appName, route.ingress, method, [data], true, abort.signal);
+      });
+      const call = callUnary(route.appName, route.ingress, method, [data], { http: true, signal: abort.signal, meta: modelId ? { multiplexedModelId: modelId } : undefined });
       call.catch(() => undefined);
+      let result: unknown;
+      let first: IteratorResult<Uint8Array | string> | undefined;
+      let rest: AsyncIterator<Uint8Array | string> | undefined;
       try {
-        send(res, 200, await Promise.race([call, timeout]));
+        result = await Promise.race([call, timeout]);
+        // The timeout runs until the response starts (a stream's first chunk); a stream then
+        // runs until it ends or the client leaves.
+        if (isHttpStream(result)) {
+          rest = result.chunks[Symbol.asyncIterator]();
+          first = await Promise.race([rest.next(), timeout]);
+        }
       } catch (err) {
         abort.abort(); // a timed-out call is cancelled in its replica too
+        void rest?.return?.();
         throw err;
       } finally {
         clearTimeout(timer);
       }
+      if (isHttpStream(result)) await sendStream(res, result.head, first!, rest!);
+      else send(res, 200, result);
     } catch (err) {
-      const e = err instanceof ray.RayTaskError && err.cause !== undefined ? err.cause : err;
-      const status = e instanceof RequestTimeoutError ? 504 : e instanceof BackPressureError ? 503 : e instanceof BadRequestError ? 400 : e instanceof RouteNotFoundError ? 404 : 500;
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const { status, message } = statusOf(err);
       if (!res.headersSent) send(res, status, { error: message });
       else res.destroy();
     }
   }
-}
-
-function send(res: ServerResponse, status: number, value: unknown): void {
-  let body: Buffer;
-  let type: string;
-  if (value instanceof Uint8Array) {
-    body = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    type = 'application/octet-stream';
-  } else if (typeof value === 'string') {
-    body = Buffer.from(value);
-    type = 'text/plain; charset=utf-8';
-  } else {
-    body = Buffer.from(JSON.stringify(value ?? null));
-    type = 'application/json';
-  }
-  res.writeHead(status, { 'content-type': type, 'content-length': body.length });
-  res.end(body);
 }
 
 /** The proxy actor class made remote. */

@@ -3,7 +3,9 @@
  * by the number of requests this process has in flight to each, never more than
  * `maxOngoingRequests` per replica (callers wait in a FIFO queue when all are full). The
  * replica list comes from the controller and is refreshed every HANDLE_REFRESH_MS and at
- * once when a replica is found dead. One router per deployment per process.
+ * once when a replica is found dead. One router per deployment per process. A request for
+ * a multiplexed model goes to a replica known to hold it (reported by the controller, or
+ * where this router sent that model before) when one has room, else to any replica.
  */
 import * as ray from '@ray-ts/core';
 import { BackPressureError, DeploymentNotFoundError } from '../errors.js';
@@ -11,12 +13,17 @@ import type { ControllerActor } from './controller-actor.js';
 import type { ReplicaActor } from './replica-actor.js';
 import { CONTROLLER_NAME, HANDLE_REFRESH_MS, SERVE_NAMESPACE } from './constants.js';
 
+/** Milliseconds a model sent to a replica counts as held there without the controller's word. */
+const MODEL_GUESS_MS = 5000;
+
 /** A replica as the controller reports it. */
 export interface ReplicaInfo {
   /** Replica id, unique in its deployment. */
   id: string;
   /** The replica actor. */
   actor: ray.ActorHandle<ReplicaActor>;
+  /** Multiplexed models it has loaded (as of the controller's last look). */
+  modelIds?: string[];
 }
 
 /** What the controller answers to `getReplicas`. */
@@ -39,11 +46,18 @@ export class Router {
   private lastRefresh = 0;
   private refreshing: Promise<void> | undefined;
   private waiters: Array<() => void> = [];
+  /** Model id → replicas the controller reported holding it. */
+  private reported = new Map<string, Set<string>>();
+  /** Model id → replica id → when this router last sent it that model (covers the report's lag). */
+  private readonly sent = new Map<string, Map<string, number>>();
 
   constructor(readonly appName: string, readonly deploymentName: string) {}
 
-  /** Waits for a replica with room, counts the request against it, and returns it. */
-  async acquire(): Promise<ReplicaInfo> {
+  /**
+   * Waits for a replica with room, counts the request against it, and returns it. With a
+   * `modelId`, replicas holding that model come first.
+   */
+  async acquire(modelId?: string): Promise<ReplicaInfo> {
     const started = Date.now();
     let waiting = false; // counted in `queued` while it waits for a slot
     try {
@@ -53,12 +67,17 @@ export class Router {
           if (this.replicas.length === 0) await p;
           else p.catch(() => undefined); // a failed background refresh is retried on the next request
         }
-        const open = this.replicas.filter((r) => (this.inflight.get(r.id) ?? 0) < this.maxOngoing);
+        let open = this.replicas.filter((r) => (this.inflight.get(r.id) ?? 0) < this.maxOngoing);
+        if (modelId && open.length > 0) {
+          const warm = open.filter((r) => this.holds(modelId, r.id));
+          if (warm.length > 0) open = warm;
+        }
         if (open.length > 0) {
           const a = open[Math.floor(Math.random() * open.length)]!;
           const b = open[Math.floor(Math.random() * open.length)]!;
           const pick = (this.inflight.get(a.id) ?? 0) <= (this.inflight.get(b.id) ?? 0) ? a : b;
           this.inflight.set(pick.id, (this.inflight.get(pick.id) ?? 0) + 1);
+          if (modelId) this.noteModel(modelId, pick.id);
           return pick;
         }
         if (this.replicas.length === 0 && Date.now() - started > 120_000) {
@@ -100,6 +119,18 @@ export class Router {
     this.lastRefresh = 0;
   }
 
+  private noteModel(modelId: string, replicaId: string): void {
+    let m = this.sent.get(modelId);
+    if (!m) this.sent.set(modelId, (m = new Map()));
+    m.set(replicaId, Date.now());
+  }
+
+  private holds(modelId: string, replicaId: string): boolean {
+    if (this.reported.get(modelId)?.has(replicaId)) return true;
+    const at = this.sent.get(modelId)?.get(replicaId);
+    return at !== undefined && Date.now() - at < MODEL_GUESS_MS;
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= this.fetch().finally(() => {
       this.refreshing = undefined;
@@ -117,6 +148,20 @@ export class Router {
     const set = await ray.get(controller.getReplicas.remote(this.appName, this.deploymentName));
     if (!set.found) throw new DeploymentNotFoundError(this.appName, this.deploymentName);
     this.replicas = set.replicas.filter((r) => !this.dead.has(r.id));
+    const reported = new Map<string, Set<string>>();
+    for (const r of this.replicas) {
+      for (const m of r.modelIds ?? []) {
+        let set = reported.get(m);
+        if (!set) reported.set(m, (set = new Set()));
+        set.add(r.id);
+      }
+    }
+    this.reported = reported;
+    const now = Date.now();
+    for (const [m, by] of this.sent) {
+      for (const [id, at] of by) if (now - at >= MODEL_GUESS_MS) by.delete(id);
+      if (by.size === 0) this.sent.delete(m);
+    }
     this.maxOngoing = set.maxOngoingRequests;
     this.maxQueued = set.maxQueuedRequests;
     this.lastRefresh = Date.now();
