@@ -59,6 +59,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     does: 'Serve: req/s and p50/p99 over HTTP, no-op and ONNX deployments vs plain node:http in one process',
     load: () => script('./serve/main.ts'),
   },
+  rllib: {
+    does: 'RLlib: env steps/s sampled with 1 vs 2 env runners, and time/env steps for PPO to reach return 450 on CartPole-v1 vs RLlib',
+    load: () => import('./rllib/main.js'),
+  },
   'data-parquet': {
     does: 'Parquet reading: our reader (-> Arrow) vs parquetjs-lite on the same 1M-row file (rows/s and ratio)',
     load: () => script('./data/parquet-adapter.ts'),

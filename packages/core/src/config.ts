@@ -41,6 +41,10 @@ export const config = Object.freeze({
   headReconnectTimeoutMs: envNumber('HEAD_RECONNECT_TIMEOUT_MS', 60_000),
   /** Bytes per read/write chunk when an object moves between nodes. */
   transferChunkBytes: envNumber('TRANSFER_CHUNK_BYTES', 8 * 1024 * 1024),
+  /** Finished tasks each node keeps for the state API and the timeline (Ray's task events buffer); older ones are dropped. */
+  taskEventsMaxFinished: envNumber('TASK_EVENTS_MAX_FINISHED', 10_000),
+  /** Window (ms) in which identical worker log lines from several processes are printed once (`RAY_TS_DEDUP_LOGS=0` turns dedup off). */
+  logDedupWindowMs: envNumber('LOG_DEDUP_WINDOW_MS', 5000),
 });
 
 /** Type of {@link config}. */

@@ -43,6 +43,8 @@ export type { InitOptions, InitInfo, GetOptions, WaitOptions, CancelOptions } fr
 export { getRuntimeContext } from './api/runtime-context.js';
 export { placementGroup, removePlacementGroup, getPlacementGroup, PlacementGroup } from './api/placement-group.js';
 export type { PlacementGroupOptions, PlacementStrategy } from './api/placement-group.js';
+export { requestResources } from './autoscaler/request-resources.js';
+export type { RequestResourcesOptions } from './autoscaler/request-resources.js';
 export type { RuntimeContext } from './api/runtime-context.js';
 export type { ActorClass, ActorHandle, ActorMethod, MethodNames } from './api/actor.js';
 export type { RemoteFunction, MultiReturnFunction, RemoteArgs, RemoteReturn, RefOr } from './api/remote-function.js';
@@ -56,6 +58,10 @@ export {
   registerErrorClass,
 } from './errors.js';
 export { config } from './config.js';
+/** The state API (Ray's `ray.util.state`): `state.listTasks()`, `state.summarizeTasks()`, `state.timeline()`, ... */
+export * as state from './state/index.js';
+export { Counter, Gauge, Histogram } from './metrics/user-metrics.js';
+export type { MetricOptions, HistogramOptions } from './metrics/user-metrics.js';
 export { sharedCallerModule as callerModule, importModule, relativeImports } from './runtime/function-registry.js';
 export { WorkingDirError } from './runtime-env/working-dir.js';
 export { findExport, loadExport, ExportLookupError, type ExportRef } from './runtime/export-ref.js';

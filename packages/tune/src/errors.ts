@@ -77,6 +77,21 @@ export class TuneRestoreError extends TuneError {
   }
 }
 
-for (const cls of [TuneError, SearchSpaceError, TuneMetricError, TrainableNotFoundError, TrialError, TuneRestoreError]) {
+/** A callback of `runConfig.callbacks` threw; emitted once per callback as a process warning (the sweep goes on). */
+export class TuneCallbackError extends TuneError {
+  override readonly code = 'TUNE_CALLBACK_ERROR';
+  /** The callback's class name (or `callback`). */
+  readonly callbackName: string;
+  /** The hook that threw (`setup`, `onReport`, `onTrialResult`, ..., or `factory`). */
+  readonly hook: string;
+  constructor(callbackName: string, hook: string, cause: unknown) {
+    const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`${callbackName}.${hook} threw (${inner}); the sweep goes on and later failures of this callback are not reported. Fix the callback, or catch inside it.`, { cause });
+    this.callbackName = callbackName;
+    this.hook = hook;
+  }
+}
+
+for (const cls of [TuneError, SearchSpaceError, TuneMetricError, TrainableNotFoundError, TrialError, TuneRestoreError, TuneCallbackError]) {
   registerErrorClass(cls);
 }

@@ -3,7 +3,9 @@
  * a trainable that reports metrics, and `Tuner.fit()` runs the trials in parallel as
  * actors, stops bad ones early (ASHA, HyperBand, median stopping), evolves them (Population
  * Based Training), searches with a model (TPE, with ConcurrencyLimiter), shows a live progress
- * table, and saves an experiment directory that `Tuner.restore()` resumes.
+ * table, calls per-trial loggers (structurally Train's callbacks) and experiment callbacks,
+ * runs trainers that implement `tuneTrainable()`, and saves an experiment directory (with the
+ * searcher's and scheduler's state) that `Tuner.restore()` resumes.
  *
  * ```ts
  * import * as ray from '@ray-ts/core';
@@ -24,6 +26,7 @@ export * as tune from './tune-namespace.js';
 export { Tuner } from './tuner/tuner.js';
 export type { TunerOptions, RestoreOptions } from './tuner/tuner.js';
 export type { TuneConfig, RunConfig, CheckpointConfig, StopCriteria } from './tuner/options.js';
+export type { Callback, CallbackTrial, TuneCallback, TrialLoggerLike, TrialLoggerFactory, TrialRunInfo, TrialReportInfo, TrialRunOutcome } from './tuner/callbacks.js';
 export { ResultGrid } from './tuner/result-grid.js';
 export type { TrialOutcome } from './tuner/result-grid.js';
 export type { TrialStatus, ExperimentState, TrialRecord } from './tuner/experiment-state.js';
@@ -43,9 +46,12 @@ export { report, getCheckpoint, getContext } from './trainable/session.js';
 export type { ReportOptions, TrialContext } from './trainable/session.js';
 export { Checkpoint } from './trainable/checkpoint.js';
 export { withResources } from './trainable/trainable.js';
+export { isTunableTrainer } from './trainable/trainer.js';
+export type { TunableTrainer, TrainerTrainable, TrainerTrialFunction, TrainerTrialSession } from './trainable/trainer.js';
 export type { Trainable, TrainableFunction, TrainableClass, TrainableInstance, TrialResources, TrainableWithResources } from './trainable/trainable.js';
 export { FIFOScheduler } from './schedulers/scheduler.js';
-export type { TrialScheduler, SchedulerDecision, TrialResult, TrialControl, TrialInfo } from './schedulers/scheduler.js';
+export type { TrialScheduler, ResumableScheduler, SchedulerDecision, TrialResult, TrialControl, TrialInfo } from './schedulers/scheduler.js';
+export { isResumableScheduler } from './schedulers/scheduler.js';
 export { HyperBandScheduler } from './schedulers/hyperband.js';
 export type { HyperBandSchedulerOptions } from './schedulers/hyperband.js';
 export { HyperBandBracket } from './schedulers/hyperband-bracket.js';
@@ -57,4 +63,4 @@ export { ASHAScheduler, percentile } from './schedulers/asha.js';
 export type { ASHASchedulerOptions } from './schedulers/asha.js';
 export { MedianStoppingRule } from './schedulers/median-stopping.js';
 export type { MedianStoppingRuleOptions } from './schedulers/median-stopping.js';
-export { TuneError, SearchSpaceError, TuneMetricError, TrainableNotFoundError, TrialError, TuneRestoreError } from './errors.js';
+export { TuneError, SearchSpaceError, TuneMetricError, TrainableNotFoundError, TrialError, TuneRestoreError, TuneCallbackError } from './errors.js';

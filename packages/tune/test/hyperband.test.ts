@@ -1,6 +1,6 @@
 import * as ray from '@ray-ts/core';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -79,11 +79,22 @@ test('HyperBand in a sweep: bad trials stop at the rung, good ones resume from t
   // maxT 9, eta 3: bracket 0 = the first 3 trials (run to 9), bracket 1 = the next 5 (rung 3,
   // keep ceil(5/3) = 2, then 9). loss = x, so in bracket 1 x = 2 and x = 3 go on.
   const xs = [7, 8, 9, 5, 2, 6, 3, 4];
+  const hooks = new Map<string, string[]>();
+  const hook = (id: string, h: string) => hooks.set(id, [...(hooks.get(id) ?? []), h]);
+  const logger = () => {
+    let id = '';
+    return { setup: (run: { name: string }) => void hook((id = run.name), 'setup'), teardown: () => void hook(id, 'teardown') };
+  };
   const grid = await new Tuner(stepper, {
     paramSpace: { x: tune.gridSearch(xs) },
     tuneConfig: { metric: 'loss', mode: 'min', maxConcurrentTrials: 2, scheduler: new HyperBandScheduler({ maxT: 9, reductionFactor: 3 }) },
-    runConfig: { name: 'hyperband', storagePath },
+    runConfig: { name: 'hyperband', storagePath, callbacks: [logger] },
   }).fit();
+  for (const t of grid.results) {
+    assert.deepEqual(hooks.get(t.trialId), ['setup', 'teardown'], 'a paused trial keeps its logger: one setup, one teardown');
+    const rows = readFileSync(join(t.path, 'progress.csv'), 'utf8').trim().split('\n').length - 1;
+    assert.equal(rows, t.metricsHistory.length, 'progress.csv follows the rewritten history');
+  }
   assert.equal(grid.numErrors, 0);
   const at = Object.fromEntries(grid.results.map((t) => [t.config.x, t.metrics?.trainingIteration]));
   assert.deepEqual(at, { 7: 9, 8: 9, 9: 9, 5: 3, 2: 9, 6: 3, 3: 9, 4: 3 });

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { Tuner, TuneRestoreError, tune, type ExperimentState } from '../src/index.js';
-import { counter, Growth } from './fixtures/trainables.js';
+import { ASHAScheduler, Tuner, TuneRestoreError, tune, type ExperimentState } from '../src/index.js';
+import { ashaOptions } from './fixtures/sweep-script.js';
+import { counter, forever, Growth } from './fixtures/trainables.js';
 
 const storagePath = mkdtempSync(join(tmpdir(), 'tune-restore-'));
 const script = fileURLToPath(new URL('./fixtures/sweep-script.ts', import.meta.url));
@@ -65,6 +66,44 @@ test('restore after a SIGKILL of the driver does not rerun finished trials', { t
     else assert.equal(from, 0, `trial ${id} started fresh`);
   }
   assert.equal(starts.length, 6 - finishedBefore.length);
+});
+
+test('after a SIGKILL, the restored ASHA scheduler stops trials with the rung values recorded before the kill', { timeout: 150_000 }, async () => {
+  const dir = join(storagePath, 'killed-asha');
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', script, storagePath, '-', 'asha'], { stdio: 'inherit' });
+  let state: ExperimentState | undefined;
+  for (let i = 0; i < 1200; i++) {
+    await sleep(50);
+    state = readState(dir);
+    if (state?.trials.some((t) => t.config.x === 1 && t.status === 'TERMINATED')) break;
+  }
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  state = readState(dir)!;
+  const saved = state.schedulerState as { scheduler: string; state: { rungs: { milestone: number; recorded: [string, number][] }[] } };
+  assert.equal(saved.scheduler, 'ASHAScheduler');
+  const rung1 = saved.state.rungs.find((r) => r.milestone === 1)!;
+  assert.ok(rung1.recorded.length >= 1, 'x = 1 was recorded at rung 1 before the kill');
+  const finished = state.trials.filter((t) => t.status === 'TERMINATED').length;
+  assert.ok(finished < 6, `killed mid-sweep (${finished} of 6 finished)`);
+
+  // A fresh ASHA would let the first trial after the restore run to maxT (its rungs would be empty).
+  const grid = await (await Tuner.restore(dir, forever, { scheduler: new ASHAScheduler(ashaOptions) })).fit();
+  assert.equal(grid.numTerminated, 6);
+  const stoppedAt = Object.fromEntries(grid.results.map((t) => [t.config.x, t.metrics?.trainingIteration]));
+  assert.deepEqual(stoppedAt, { 1: 4, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1 });
+
+  // Restoring without the scheduler says what to pass.
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    await (await Tuner.restore(dir, forever)).fit();
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.ok(warnings.some((m) => /scheduled by ASHAScheduler, but no scheduler was passed.*new ASHAScheduler/.test(m)), warnings.join('; '));
 });
 
 test('restore of a directory without state fails clearly', async () => {

@@ -183,7 +183,7 @@ class ActorClassImpl<C extends AnyClass> {
     const o = this.opts;
     st.core.createActor(
       {
-        actorId, cls: this.key, name: o.name, namespace: o.namespace ?? st.namespace, detached: o.detached,
+        actorId, cls: this.key, name: o.name, namespace: o.namespace ?? st.core.currentNamespace(), detached: o.detached,
         getIfExists: o.getIfExists, maxRestarts: o.maxRestarts, maxTaskRetries: o.maxTaskRetries,
         maxConcurrency: o.maxConcurrency ?? (this.isAsync ? 1000 : 1), resources: o.resources,
         runtimeEnv: o.runtimeEnv, strategy: o.strategy, methods: this.methods, streaming: generatorMethodsOf(this.cls),

@@ -90,7 +90,7 @@ export function placementGroup(bundles: ResourceMap[], options: PlacementGroupOp
   const id = newId('g');
   const specs = bundles.map((b) => ({ ...b }));
   const created = st.core.client
-    .headRequest({ t: 'gcs.pgCreate', pgId: id, bundles: specs, strategy, name: options.name, namespace: st.namespace, detached: options.lifetime === 'detached' })
+    .headRequest({ t: 'gcs.pgCreate', pgId: id, bundles: specs, strategy, name: options.name, namespace: st.core.currentNamespace(), detached: options.lifetime === 'detached' })
     .then((r) => {
       if (r.error) throw new RayError(String(r.error));
     });
@@ -108,8 +108,9 @@ export async function removePlacementGroup(pg: PlacementGroup): Promise<void> {
 /** Finds a named placement group of this namespace. */
 export async function getPlacementGroup(name: string): Promise<PlacementGroup> {
   const st = requireState('getPlacementGroup()');
-  const r = await st.core.client.headRequest({ t: 'gcs.pgGet', name, namespace: st.namespace });
+  const namespace = st.core.currentNamespace();
+  const r = await st.core.client.headRequest({ t: 'gcs.pgGet', name, namespace });
   const g = r.pg as { pgId: string; bundles: ResourceMap[]; strategy: PlacementStrategy } | null;
-  if (!g) throw new RayError(`No placement group named '${name}' in namespace '${st.namespace}'.`);
+  if (!g) throw new RayError(`No placement group named '${name}' in namespace '${namespace}'.`);
   return new PlacementGroup(g.pgId, g.bundles, g.strategy, Promise.resolve());
 }

@@ -21,6 +21,7 @@ import { preloadArrow } from '../serialization/index.js';
 import { currentState, isWorkerProcess, requireState, setState } from './state.js';
 import { handleData, makeActorHandle, type ActorHandle } from './actor.js';
 import type { ResourceMap, RuntimeEnvWire } from '../transport/protocol.js';
+import { LogDeduplicator } from '../state/log-dedup.js';
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -53,6 +54,13 @@ export interface InitOptions {
    * modules under it load from that copy, never from this machine's path.
    */
   runtimeEnv?: { workingDir?: string; excludes?: string[]; envVars?: Record<string, string> };
+  /**
+   * Port of the embedded node's HTTP endpoint on 127.0.0.1: the dashboard page at `/`,
+   * Prometheus `/metrics` and the state API as JSON under `/api/v0/`. 0 picks a free port;
+   * `false` serves none.
+   * @default 0
+   */
+  metricsExportPort?: number | false;
 }
 
 /** What init() reports. */
@@ -61,9 +69,17 @@ export interface InitInfo {
   sessionDir: string;
   namespace: string;
   resources: ResourceMap;
+  /** URL of the node's Prometheus endpoint (`http://host:port/metrics`), when it serves one. */
+  metricsUrl?: string;
+  /**
+   * URL of the dashboard page (`http://host:port/`), served next to `/metrics`: for the
+   * embedded cluster, and for `address: 'auto'` (the node started on this machine).
+   * `init()` prints it when stderr is a terminal.
+   */
+  dashboardUrl?: string;
 }
 
-const INIT_KEYS = new Set(['numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir', 'runtimeEnv']);
+const INIT_KEYS = new Set(['metricsExportPort', 'numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir', 'runtimeEnv']);
 let exitHookInstalled = false;
 
 /** Starts ray-ts: an embedded local cluster using this machine's cores, with no server to start. */
@@ -95,7 +111,12 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
     throw new TypeError('init() options.namespace must be a non-empty string');
   }
   const namespace = options.namespace ?? `anonymous-${newId('j')}`;
+  const mport = options.metricsExportPort ?? 0;
+  if (mport !== false && (!Number.isInteger(mport) || mport < 0 || mport > 65535)) {
+    throw new RangeError(`init() options.metricsExportPort must be a port number (0 picks a free one) or false, got ${String(mport)}`);
+  }
   const node = new NodeManager({
+    ...(mport === false ? {} : { metricsExportPort: mport, metricsHost: '127.0.0.1' }),
     resources,
     objectStoreMemory,
     namespace,
@@ -122,26 +143,30 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
       process.on(sig, onSignal);
     }
   }
-  return info(currentState()!);
+  const started = info(currentState()!);
+  if (started.dashboardUrl && process.stderr.isTTY) process.stderr.write(`[ray-ts] dashboard: ${started.dashboardUrl}\n`);
+  return started;
 }
 
 /** Attaches this driver to a running node. */
 async function connect(address: string, options: InitOptions): Promise<InitInfo> {
-  for (const k of ['numCpus', 'numGpus', 'resources', 'objectStoreMemory'] as const) {
+  for (const k of ['numCpus', 'numGpus', 'resources', 'objectStoreMemory', 'metricsExportPort'] as const) {
     if (options[k] !== undefined) throw new TypeError(`init() options.${k} cannot be set when connecting to a running cluster (address '${address}'); set it on \`ray-ts start\`.`);
   }
   let target = address;
+  let dashboardAddress: string | undefined;
   if (address === 'auto') {
     const head = readHeadInfo(options.tempDir);
     if (!head) throw new RayError("init({ address: 'auto' }) found no node started on this machine. Run `ray-ts start --head`, or pass its address.");
     target = head.address;
+    dashboardAddress = head.metricsAddress;
   } else if (!/^[^:/\s]+:\d+$/.test(address)) {
     throw new TypeError(`init() options.address must be 'local', 'auto' or 'host:port', got '${address}'`);
   }
   if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !options.namespace)) {
     throw new TypeError('init() options.namespace must be a non-empty string');
   }
-  const client = await SocketClient.connect(target, newId('w'), 'driver', () => {}, resolveToken(options.token, options.tempDir));
+  const client = await SocketClient.connect(target, newId('w'), 'driver', printWorkerLog, resolveToken(options.token, options.tempDir));
   client.setRef(false);
   await preloadArrow();
   const namespace = options.namespace ?? `anonymous-${newId('j')}`;
@@ -159,7 +184,10 @@ async function connect(address: string, options: InitOptions): Promise<InitInfo>
     exitHookInstalled = true;
     process.on('exit', () => shutdown());
   }
-  return { nodeId: client.nodeId, sessionDir: client.sessionDir, namespace, resources: (await client.resources()).total };
+  return {
+    nodeId: client.nodeId, sessionDir: client.sessionDir, namespace, resources: (await client.resources()).total,
+    ...(dashboardAddress ? { dashboardUrl: `http://${dashboardAddress}/` } : {}),
+  };
 }
 
 /** Packs and uploads the job's working directory (once per content hash), and checks the options. */
@@ -194,7 +222,16 @@ function info(st: NonNullable<ReturnType<typeof currentState>>): InitInfo {
     sessionDir: st.core.client.sessionDir,
     namespace: st.namespace,
     resources: st.node ? { ...st.node.resources.total } : {},
+    ...(st.node?.metricsAddress ? { metricsUrl: `http://${st.node.metricsAddress}/metrics`, dashboardUrl: `http://${st.node.metricsAddress}/` } : {}),
   };
+}
+
+let logDedup: LogDeduplicator | undefined;
+/** Worker output streamed by the node this driver is attached to: printed with its prefix, deduplicated. */
+function printWorkerLog(m: Record<string, any> & { t: string }): void {
+  if (m.t !== 'log') return;
+  logDedup ??= new LogDeduplicator((text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text));
+  logDedup.push(String(m.prefix), String(m.line), `${String(m.nodeId)}:${String(m.pid)}`, m.stream === 'stderr' ? 'stderr' : 'stdout');
 }
 
 /** True after init() (and in workers). */
@@ -308,7 +345,7 @@ export async function getActor<T = any>(name: string, options: { namespace?: str
   const st = requireState('getActor()');
   checkKeys('getActor() options', options, new Set(['namespace']));
   if (typeof name !== 'string' || !name) throw new TypeError('getActor() name must be a non-empty string');
-  const ns = options.namespace ?? st.namespace;
+  const ns = options.namespace ?? st.core.currentNamespace();
   const a = await st.core.client.getActor(ns, name);
   if (!a) throw new ActorNotFoundError(name, ns);
   return makeActorHandle<T>({ actorId: a.actorId, cls: a.cls, methods: a.methods, streaming: a.streaming, name: a.name });

@@ -38,7 +38,7 @@ export function getRuntimeContext(): RuntimeContext {
   return {
     jobId: st.jobId,
     nodeId: st.core.client.nodeId,
-    namespace: st.namespace,
+    namespace: st.core.currentNamespace(),
     workerId: st.workerId,
     taskId: task?.taskId,
     taskName: task?.name,

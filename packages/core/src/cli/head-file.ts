@@ -19,6 +19,8 @@ export interface HeadInfo {
   head?: boolean;
   /** Address of the cluster's head (its own for a head). */
   headAddress?: string;
+  /** `host:port` of the node's HTTP endpoint (`/metrics`, `/api/v0/...`). */
+  metricsAddress?: string;
 }
 
 /** Directory of ray-ts sessions and the head file. */

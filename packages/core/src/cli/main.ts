@@ -6,6 +6,8 @@ import { fetchStatus, findSession, formatStatus } from './status.js';
 import { startNode, stopNode } from './start-stop.js';
 import { readHeadInfo, resolveToken } from './head-file.js';
 import { registerJobCommands } from './job.js';
+import { registerStateCommands } from './state-commands.js';
+import { registerClusterCommands } from './up-down.js';
 
 const program = new Command();
 program.name('ray-ts').description('ray-ts: Ray for TypeScript on Node.js');
@@ -44,6 +46,8 @@ program
   .option('--object-store-memory <bytes>', 'shared memory for objects', (v) => Number(v))
   .option('--token <token>', 'cluster token (default: RAY_TS_CLUSTER_TOKEN, or a new random one)')
   .option('--temp-dir <dir>', 'where sessions live (default: <tmpdir>/ray-ts)')
+  .option('--metrics-export-port <port>', 'port of the node\'s /metrics and /api/v0 HTTP endpoint (default 0: a free port, printed)', (v) => Number(v))
+  .option('--autoscaling-config <file>', 'head only: run the autoscaler for this cluster config (see `ray-ts up`)')
   .action(async (opts) => {
     const info = await startNode(opts);
     if (!info.head) {
@@ -53,6 +57,8 @@ program
     console.log(`ray-ts head started at ${info.address} (node ${info.nodeId}, pid ${info.pid})`);
     console.log(`  connect:  await ray.init({ address: '${info.address}' })   — or address: 'auto' on this machine`);
     console.log(`  token:    ${info.tokenFile} (other machines: RAY_TS_CLUSTER_TOKEN=<its contents>)`);
+    if (info.metricsAddress) console.log(`  dashboard: http://${info.metricsAddress}/`);
+    if (info.metricsAddress) console.log(`  metrics:  http://${info.metricsAddress}/metrics   state API: http://${info.metricsAddress}/api/v0/tasks`);
     console.log('  status:   ray-ts status        stop: ray-ts stop');
     console.log(`  jobs:     ray-ts job submit --address ${info.address} --working-dir . -- node main.js`);
   });
@@ -67,6 +73,8 @@ program
   });
 
 registerJobCommands(program);
+registerStateCommands(program);
+registerClusterCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`ray-ts: ${err.message}`);

@@ -7,12 +7,14 @@
  */
 import { NodeManager, type NodeOptions } from '../node/node-manager.js';
 import { preloadArrow } from '../serialization/index.js';
-import { removeHeadInfo, writeHeadInfo } from './head-file.js';
+import { rayTempDir, removeHeadInfo, writeHeadInfo } from './head-file.js';
+import { startHeadAutoscaler } from '../autoscaler/head-autoscaler.js';
+import type { ClusterConfig } from '../autoscaler/cluster-config.js';
 import { MemoryStore, type GcsStore } from '../gcs/store.js';
 import { join } from 'node:path';
 import { JobManager } from '../jobs/job-manager.js';
 
-type Opts = Omit<NodeOptions, 'head'> & { tempDir?: string; head?: { redisAddress?: string } };
+type Opts = Omit<NodeOptions, 'head'> & { tempDir?: string; head?: { redisAddress?: string }; autoscaler?: ClusterConfig };
 const opts = JSON.parse(process.env.RAY_TS_NODE_OPTIONS ?? '{}') as Opts;
 if (!opts.token && process.env.RAY_TS_CLUSTER_TOKEN) opts.token = process.env.RAY_TS_CLUSTER_TOKEN;
 
@@ -29,15 +31,18 @@ await Promise.all([node.start(), preloadArrow()]);
 // The head runs submitted jobs (`ray-ts job submit`) on its machine.
 const jobs = node.gcs ? new JobManager(node.gcs, { address: node.tcpAddress!, token: opts.token, sessionDir: node.sessionDir }) : undefined;
 await jobs?.recover();
+// A head started from a cluster config (`ray-ts up`) runs the autoscaler.
+const scaler = opts.autoscaler && node.gcs ? startHeadAutoscaler(node, opts.autoscaler, { token: opts.token ?? '', tempDir: rayTempDir(opts.tempDir) }) : undefined;
 const keepAlive = setInterval(() => {}, 1 << 30);
 writeHeadInfo(
   {
     address: node.tcpAddress!, pid: process.pid, nodeId: node.nodeId, sessionDir: node.sessionDir, tokenFile: join(node.sessionDir, 'token'),
-    head: !!opts.head, headAddress: opts.head ? node.tcpAddress! : opts.cluster?.headAddress,
+    head: !!opts.head, headAddress: opts.head ? node.tcpAddress! : opts.cluster?.headAddress, metricsAddress: node.metricsAddress,
   },
   opts.tempDir,
 );
 console.log(`ray-ts ${opts.head ? 'head' : 'node'} ${node.nodeId} listening on ${node.tcpAddress} (session ${node.sessionDir})`);
+if (node.metricsAddress) console.log(`ray-ts metrics: http://${node.metricsAddress}/metrics  state API: http://${node.metricsAddress}/api/v0/tasks`);
 
 if (node.cluster && !opts.head) {
   // A worker node without its head keeps running what it has, but cannot schedule across
@@ -52,6 +57,7 @@ function stop(code = 0): void {
   clearInterval(keepAlive);
   removeHeadInfo(process.pid, opts.tempDir);
   jobs?.shutdown();
+  scaler?.close();
   node.shutdown();
   void store?.close();
   process.exit(code);

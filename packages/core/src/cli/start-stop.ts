@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { newClusterToken } from '../transport/auth.js';
 import { config } from '../config.js';
 import { readHeadInfo, rayTempDir, type HeadInfo } from './head-file.js';
+import { loadClusterConfig } from '../autoscaler/cluster-config.js';
 
 /** Options of `ray-ts start`. */
 export interface StartOptions {
@@ -32,6 +33,10 @@ export interface StartOptions {
   token?: string;
   tempDir?: string;
   namespace?: string;
+  /** Port of the node's HTTP endpoint (`/metrics`, `/api/v0/...`); 0 picks a free one. */
+  metricsExportPort?: number;
+  /** Cluster config file: the head runs the autoscaler for it (`ray-ts up`). */
+  autoscalingConfig?: string;
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -74,6 +79,8 @@ export async function startNode(o: StartOptions): Promise<HeadInfo> {
   if (!o.head && !o.address) throw new Error('pass --head to start a new cluster, or --address HEAD:PORT to join one.');
   if (o.head && o.address) throw new Error('--head and --address exclude each other.');
   if (o.redisAddress && !o.head) throw new Error('--redis-address is for the head (--head).');
+  if (o.autoscalingConfig && !o.head) throw new Error('--autoscaling-config is for the head (--head).');
+  const autoscaler = o.autoscalingConfig ? await loadClusterConfig(o.autoscalingConfig) : undefined;
   if (o.address && !/^[^:/\s]+:\d+$/.test(o.address)) throw new Error(`--address must be host:port, got '${o.address}'`);
   const existing = readHeadInfo(o.tempDir);
   if (existing && alive(existing.pid)) throw new Error(`a ray-ts node is already running here at ${existing.address} (pid ${existing.pid}); run \`ray-ts stop\` first.`);
@@ -98,7 +105,9 @@ export async function startNode(o: StartOptions): Promise<HeadInfo> {
     tempDir: o.tempDir,
     advertiseHost: o.nodeIpAddress,
     labels: o.labels ? parseLabels(o.labels) : undefined,
+    metricsExportPort: o.metricsExportPort ?? 0,
     ...(o.head ? { head: { redisAddress: o.redisAddress } } : { cluster: { headAddress: o.address } }),
+    ...(autoscaler ? { autoscaler } : {}),
   };
   const env = { ...process.env, RAY_TS_NODE_OPTIONS: JSON.stringify(nodeOptions), RAY_TS_CLUSTER_TOKEN: '' };
   if (o.block) {

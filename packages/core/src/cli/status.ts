@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SocketClient } from '../runtime/socket-client.js';
 import { newId } from '../ids.js';
 import type { StatusReport } from '../transport/protocol.js';
+import { formatAutoscaler } from '../autoscaler/status-format.js';
 
 /** Session directory of the newest local session (or the one given). */
 export function findSession(sessionDir?: string, tempDir = join(tmpdir(), 'ray-ts')): string {
@@ -81,5 +82,6 @@ export function formatStatus(s: StatusReport): string {
       lines.push(`  ${n.state === 'ALIVE' ? 'ALIVE' : 'DEAD '} ${n.nodeId}${n.isHead ? ' (head)' : ''} ${n.address}  ${cpu}  queued ${n.queued}${demand ? `  demand ${demand}` : ''}`);
     }
   }
+  if (s.autoscaler) lines.push(...formatAutoscaler(s.autoscaler));
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import { ObjectLinks } from './object-links.js';
 import { TaskForwarding } from './task-forwarding.js';
 import { pickLabelled, pickSpillTarget } from './node-choice.js';
 import { RemoteActors } from './remote-actors.js';
+import { nodeLoad } from '../autoscaler/node-load.js';
 
 /** Options of a node joining a cluster. */
 export interface ClusterOptions {
@@ -196,9 +197,12 @@ export class ClusterAgent {
 
   // ---- scheduling hooks (called by the scheduler and actor manager) ----
 
-  /** Spillback: a node with room for the task (or, when it cannot run here at all, any that has the resources). */
+  /** Spillback: a node with room for the task now (false: it waits here). */
   spill(rec: TaskRecord, feasibleHere: boolean): boolean {
-    const target = this.pickNode(rec.spec.resources, !feasibleHere, rec.spec.spilledFrom);
+    // A task this node can never run goes to a node with room now (so work spreads over nodes
+    // as they join); while none has room it waits here, counted in this node's demand for the
+    // autoscaler, and is offered again with the next view of the nodes.
+    const target = this.pickNode(rec.spec.resources, false, rec.spec.spilledFrom);
     if (!target) return false;
     return this.forwarding.send(rec, target.nodeId);
   }
@@ -309,15 +313,16 @@ export class ClusterAgent {
     return {
       nodeId: this.node.nodeId, address: this.node.tcpAddress!, hostId: hostId(), isHead: this.node.gcs !== undefined,
       total: r.total, available: r.available, labels: this.opts.labels ?? this.node.options.labels ?? {}, state: 'ALIVE', queued: 0, demand: [], startedAt: now, lastSeen: now,
+      ...(this.node.metricsAddress ? { metricsAddress: this.node.metricsAddress } : {}),
     };
   }
 
   private beat(): void {
     const r = this.node.resourceReport();
-    const p = this.node.scheduler.pending();
+    const load = nodeLoad(this.node); // queued, demand (tasks and actors) and usage, for status and the autoscaler
     const self = this.view.get(this.node.nodeId);
     if (self) self.available = r.available;
-    this.gcs.send({ t: 'gcs.heartbeat', nodeId: this.node.nodeId, total: r.total, available: r.available, queued: p.queued, demand: [...p.demand.values()], req: 0 });
+    this.gcs.send({ t: 'gcs.heartbeat', nodeId: this.node.nodeId, total: r.total, available: r.available, ...load, req: 0 });
   }
 
   private onGcsPush(m: Msg): void {

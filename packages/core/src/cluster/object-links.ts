@@ -86,6 +86,13 @@ export class ObjectLinks {
     }
     const contained = (m.contained as string[] | undefined) ?? [];
     const unknown = contained.filter((c) => !objects.has(c));
+    // Refs nested in the value are borrowed from the node that sent it. Take them before
+    // letting go of the value there (same link, in order): the value is what keeps them alive.
+    if (unknown.length) {
+      this.noteBorrowed(unknown, from);
+      this.host.sendTo(from, { t: 'refs', add: unknown, remove: [] });
+      this.watch(unknown, from);
+    }
     if (m.obj) {
       objects.seal(id, m.obj as WireObject, contained);
       if (this.borrowedFrom.get(id) === from) {
@@ -95,12 +102,6 @@ export class ObjectLinks {
       }
     } else {
       objects.sealRemote(id, m.loc as RemoteLocation, contained);
-    }
-    // Refs nested in the value are borrowed from the node that sent it.
-    if (unknown.length) {
-      this.noteBorrowed(unknown, from);
-      this.host.sendTo(from, { t: 'refs', add: unknown, remove: [] });
-      this.watch(unknown, from);
     }
   }
 

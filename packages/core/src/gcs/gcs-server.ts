@@ -166,6 +166,7 @@ export class GcsServer {
         n.total = m.total;
         n.queued = m.queued ?? 0;
         n.demand = m.demand ?? [];
+        n.usage = m.usage;
         this.viewDirty = true;
         return undefined;
       }
@@ -225,6 +226,11 @@ export class GcsServer {
     if (!p) return false;
     p.send(msg);
     return true;
+  }
+
+  /** Declares a node gone on purpose (the autoscaler removes it): others stop using it and retry what it had. */
+  drainNode(nodeId: string, why: string): void {
+    this.nodeDied(nodeId, why);
   }
 
   /** Picks a live node for `resources`: one with them free now, else one that has them at all. */

@@ -19,7 +19,11 @@ export interface NodeView {
   queued: number;
   /** Resource shapes waiting on the node, for status and the autoscaler. */
   demand: Array<{ resources: ResourceMap; count: number }>;
+  /** What keeps the node busy (running tasks, actors, referenced objects), for the autoscaler. */
+  usage?: import('../autoscaler/node-load.js').NodeUsage;
   startedAt: number;
+  /** `host:port` of the node's HTTP endpoint (`/metrics`, `/api/v0/...`), when it serves one. */
+  metricsAddress?: string;
   /** When the head last heard from it (ms since epoch). */
   lastSeen: number;
 }

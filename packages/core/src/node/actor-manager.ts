@@ -147,6 +147,18 @@ export class ActorManager {
     return this.info(a);
   }
 
+  /** Every actor known here (dead ones included), for the state API. */
+  list(): Array<{ spec: ActorSpec; state: ActorInfo['state']; numRestarts: number; pid?: number; workerId?: string; deathReason?: string }> {
+    return [...this.actors.values()].map((a) => ({
+      spec: a.spec, state: a.state, numRestarts: a.numRestarts, pid: a.worker?.pid, workerId: a.worker?.id, deathReason: a.deathReason,
+    }));
+  }
+
+  /** Resource shapes of actors waiting for room here (demand for the autoscaler). */
+  pendingShapes(): ActorSpec['resources'][] {
+    return this.pendingPlacement.filter((a) => a.state !== 'DEAD' && !this.host.resources.canAcquire(a.spec.resources)).map((a) => a.spec.resources);
+  }
+
   /** Counts by state, for status. */
   counts(): { alive: number; pending: number; dead: number; restarting: number } {
     const c = { alive: 0, pending: 0, dead: 0, restarting: 0 };
@@ -294,10 +306,14 @@ export class ActorManager {
   private place(a: ActorRecord): void {
     const { resources, pool, objects } = this.host;
     if (a.state === 'PENDING' && this.host.placeActorElsewhere?.(a.spec, a.handles, resources.canAcquire(a.spec.resources))) {
-      // Another node hosts it: forget it here.
+      // Another node hosts it: forget it here, and send it the calls that queued while it waited here.
       this.actors.delete(a.spec.actorId);
       if (a.spec.name && this.names.get(`${a.spec.namespace}/${a.spec.name}`) === a.spec.actorId) this.names.delete(`${a.spec.namespace}/${a.spec.name}`);
       for (const id of a.spec.argRefs) objects.removeRef(id);
+      for (const rec of a.queue.splice(0)) {
+        for (const id of rec.spec.argRefs) objects.removeRef(id);
+        this.host.resubmitActorTask?.(rec.spec);
+      }
       return;
     }
     if (!resources.feasible(a.spec.resources) && !Object.keys(a.spec.resources).some((k) => k.includes('_group_'))) {

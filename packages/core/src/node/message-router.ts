@@ -21,6 +21,8 @@ interface Peer {
   refs: Map<string, number>;
   /** On this machine (shares /dev/shm); else values travel inline. */
   colocated: boolean;
+  /** Stops streaming worker output to this peer (drivers). */
+  unsubscribeLogs?: () => void;
 }
 
 type Msg = Record<string, any> & { t: string };
@@ -89,12 +91,14 @@ export class NodeMessageRouter {
       this.byWorker.set(w.id, peer);
     }
     this.peers.add(peer);
+    if (msg.kind === 'driver') peer.unsubscribeLogs = this.node.workerLogs.subscribe((l) => peer.conn.send({ t: 'log', ...l }));
     conn.send({ t: 'welcome', nodeId: this.node.nodeId, sessionDir: this.node.sessionDir, hostId: hostId(), namespace: this.node.options.namespace });
     return peer;
   }
 
   private drop(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
+    peer.unsubscribeLogs?.();
     if (peer.worker) this.byWorker.delete(peer.worker.id);
     for (const [id, n] of peer.refs) this.node.removeRef(id, n);
     peer.refs.clear();
@@ -192,6 +196,7 @@ export class NodeMessageRouter {
         if (!w) return;
         const args = [m.taskId, m.returns, m.contained, m.error, m.errorName, m.us ?? 0] as const;
         for (const r of (m.returns ?? []) as WireObject[]) if (r?.s) node.segments.adopt(r.s, r.n);
+        node.taskEvents.done(m.taskId, { workerId: w.id, pid: w.pid, startMs: m.startMs, us: m.us, errorName: m.errorName });
         if (w.ownerKind === 'actor') node.actors.onDone(w, args[0], args[1], args[2], args[3]);
         else node.scheduler.onDone(w, ...args);
         return;
@@ -243,7 +248,17 @@ export class NodeMessageRouter {
       case 'free':
         node.free(m.ids);
         return;
+      case 'metrics':
+        node.metrics.apply(m.defs ?? [], m.ops ?? []);
+        return;
       default:
+        if (m.t.startsWith('state.')) {
+          node.state.handle(m).then(
+            (r) => m.req && peer.conn.send({ ...r, t: 'r', req: m.req }),
+            (err: Error) => m.req && peer.conn.send({ t: 'r', req: m.req, error: err.message, errorName: err.name }),
+          );
+          return;
+        }
         if (this.routeCluster(peer, m)) return;
         console.error(`[ray-ts] node: unknown message type '${m.t}' from ${peer.id}; closing`);
         peer.conn.close();

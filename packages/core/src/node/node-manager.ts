@@ -13,7 +13,7 @@ import type {
 } from '../transport/protocol.js';
 import { GetTimeoutError, InfeasibleError, ObjectFreedError, ObjectLostError } from '../errors.js';
 import { config } from '../config.js';
-import { newId, ACTOR_HANDLE_PREFIX } from '../ids.js';
+import { newId, ACTOR_HANDLE_PREFIX, returnId } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
 import { SegmentStore } from './segment-store.js';
 import { NodeResources } from './resources.js';
@@ -30,6 +30,12 @@ import type { GcsStore } from '../gcs/store.js';
 import { WorkingDirCache } from '../runtime-env/working-dir-cache.js';
 import { PlacementGroupManager } from '../gcs/placement-groups.js';
 import { BundleReservations } from './bundles.js';
+import { TaskEventBuffer } from '../state/task-events.js';
+import { WorkerLogs } from '../state/worker-logs.js';
+import { StateService } from '../state/state-service.js';
+import { NodeMetrics } from '../metrics/node-metrics.js';
+import { startHttpServer } from '../metrics/http-server.js';
+import type { Server as HttpServer } from 'node:http';
 
 /** Settings of a node, resolved by init(). */
 export interface NodeOptions {
@@ -50,6 +56,10 @@ export interface NodeOptions {
   advertiseHost?: string;
   /** Labels of this node, for NODE_LABEL scheduling. */
   labels?: Record<string, string>;
+  /** Port of the HTTP endpoint (`/metrics`, `/api/v0/...`); 0 picks a free one. @default no endpoint */
+  metricsExportPort?: number;
+  /** Host the HTTP endpoint listens on. @default the TCP listener's host, else 127.0.0.1 */
+  metricsHost?: string;
 }
 
 /** A node: the objects, workers and scheduling of one machine. */
@@ -64,6 +74,18 @@ export class NodeManager {
   readonly scheduler: Scheduler;
   readonly actors: ActorManager;
   private readonly streams = new NodeStreams(this);
+  /** Task events of this node (state API, timeline, metrics). */
+  readonly taskEvents: TaskEventBuffer;
+  /** Output of this node's workers. */
+  readonly workerLogs: WorkerLogs;
+  /** State-API answers. */
+  readonly state = new StateService(this);
+  /** Prometheus metrics. */
+  readonly metrics: NodeMetrics;
+  /** `host:port` of the HTTP endpoint, when there is one. */
+  metricsAddress?: string;
+  private httpServer?: HttpServer;
+  readonly startedAt = Date.now();
   /** Driver code directories unpacked here (fetched from the head). */
   private readonly workingDirs: WorkingDirCache;
   private readonly router: NodeMessageRouter;
@@ -75,6 +97,8 @@ export class NodeManager {
   gcs?: GcsServer;
   /** This node's membership in a cluster (head and worker nodes). */
   cluster?: ClusterAgent;
+  /** The autoscaler's report, when the head runs one (shown by `ray-ts status`). */
+  autoscalerReport?: () => import('../autoscaler/autoscaler-types.js').AutoscalerReport;
   /** Placement-group bundles reserved on this node: the resources held and the ones added. */
   private readonly bundles: BundleReservations;
   /** Placement groups of the embedded cluster (in a cluster, the head keeps them). */
@@ -93,6 +117,9 @@ export class NodeManager {
       const r = await this.cluster.gcsRequest({ t: 'gcs.kvGet', key: uri });
       return (r.value as Uint8Array | null) ?? null;
     });
+    this.taskEvents = new TaskEventBuffer(this.nodeId);
+    this.workerLogs = new WorkerLogs(this.sessionDir, this.nodeId);
+    this.metrics = new NodeMetrics(this);
     this.objects = new ObjectDirectory(this.segments, options.objectStoreMemory, join(this.sessionDir, 'spill'));
     this.resources = new NodeResources(options.resources);
     this.bundles = new BundleReservations(this.resources, () => {
@@ -107,6 +134,7 @@ export class NodeManager {
       token: options.token,
       softLimit: Math.max(1, Math.ceil(options.resources.CPU ?? 1)),
       workingDir: (uri: string) => this.workingDirs.get(uri),
+      logs: this.workerLogs,
       onExit: (w, info) => this.onWorkerExit(w, info),
       onReady: () => {
         this.actors.onWorkerReady();
@@ -120,9 +148,11 @@ export class NodeManager {
       pool: this.pool,
       onStreamEnd: (rec: TaskRecord) => this.onStreamEnd(rec),
       onResourcesFreed: () => this.actors.retryPending(),
-      spill: (rec: TaskRecord, feasibleHere: boolean) => this.cluster?.spill(rec, feasibleHere) ?? false,
-      direct: (rec: TaskRecord) => (this.cluster ? this.cluster.direct(rec) : this.directAlone(rec)),
+      spill: (rec: TaskRecord, feasibleHere: boolean) => this.forwarded(rec, this.cluster?.spill(rec, feasibleHere) ?? false),
+      direct: (rec: TaskRecord) => this.forwarded(rec, this.cluster ? this.cluster.direct(rec) : this.directAlone(rec)),
+      onTaskFinished: (rec: TaskRecord, err?: Error) => this.onTaskFinished(rec, err),
       placeActorElsewhere: (spec: ActorSpec, handles: number, fitsHere: boolean) => this.cluster?.placeActorElsewhere(spec, handles, fitsHere) ?? false,
+      resubmitActorTask: (spec: TaskSpec) => this.submitActorTask(spec),
       onActorState: (spec: ActorSpec, state: ActorInfo['state'], reason?: string) => this.cluster?.onActorState(spec, state, reason),
     };
     this.scheduler = new Scheduler(host);
@@ -165,6 +195,12 @@ export class NodeManager {
       this.tcpAddress = typeof addr === 'object' && addr ? `${shown}:${addr.port}` : `${shown}:${port}`;
       this.tcpServer.unref();
     }
+    if (this.options.metricsExportPort !== undefined) {
+      const host = this.options.metricsHost ?? this.options.tcp?.host ?? '127.0.0.1';
+      const { server, address } = await startHttpServer(this, host, this.options.metricsExportPort);
+      this.httpServer = server;
+      this.metricsAddress = this.options.advertiseHost ? `${this.options.advertiseHost}:${address.slice(address.lastIndexOf(':') + 1)}` : address;
+    }
     if (this.options.head) {
       this.gcs = new GcsServer({ store: this.options.head.store });
       await this.gcs.recover();
@@ -193,6 +229,8 @@ export class NodeManager {
     this.gcs?.close();
     this.localPgs?.close();
     this.pool.shutdown();
+    this.workerLogs.close();
+    this.httpServer?.close();
     this.server?.close();
     this.tcpServer?.close();
     this.router.closeAll();
@@ -223,12 +261,15 @@ export class NodeManager {
   /** Submits a task. */
   submitTask(spec: TaskSpec): void {
     const rec = this.scheduler.submit(spec);
+    this.recordSubmitted(rec, this.scheduler.tasks.get(spec.taskId) === rec);
     if (spec.numReturns < 0) this.streams.add(rec);
   }
 
   /** Submits an actor method call. */
   submitActorTask(spec: TaskSpec): void {
-    const rec = this.cluster && !this.actors.has(spec.actorId!) ? this.cluster.remoteActors.submit(spec) : this.actors.submit(spec);
+    const remote = this.cluster && !this.actors.has(spec.actorId!);
+    const rec = remote ? this.cluster!.remoteActors.submit(spec) : this.actors.submit(spec);
+    this.recordSubmitted(rec, !remote);
     if (spec.numReturns < 0) this.streams.add(rec);
   }
 
@@ -430,6 +471,7 @@ export class NodeManager {
       actors: this.actors.counts(),
       objectStore: { used: this.segments.usedBytes, capacity: this.objects.capacity, ...this.objects.stats() },
       ...(this.cluster ? { nodes: [...this.cluster.view.values()] } : {}),
+      ...(this.autoscalerReport ? { autoscaler: this.autoscalerReport() } : {}),
     };
   }
 
@@ -467,6 +509,26 @@ export class NodeManager {
   /** A streaming task ended (normally or not): wake its consumer. */
   onStreamEnd(rec: TaskRecord): void {
     this.streams.onEnd(rec);
+  }
+
+  /** Task events: a task submitted here (`here` false when it went straight to another node). */
+  private recordSubmitted(rec: TaskRecord, here: boolean): void {
+    if (rec.state === 'finished') {
+      this.taskEvents.submitted(rec);
+      this.taskEvents.finish(rec.spec.taskId, true);
+    } else if (here) this.taskEvents.submitted(rec);
+  }
+
+  /** Task events: a task that went to another node is recorded there. */
+  private forwarded(rec: TaskRecord, went: boolean): boolean {
+    if (went && rec.state !== 'finished') this.taskEvents.forwarded(rec.spec.taskId);
+    return went;
+  }
+
+  /** Task events: a task ended here. */
+  onTaskFinished(rec: TaskRecord, err?: Error): void {
+    const failed = !!err || (rec.spec.numReturns >= 0 && !!this.objects.peek(returnId(rec.spec.taskId, 0))?.e);
+    this.taskEvents.finish(rec.spec.taskId, failed, err && { name: err.name, message: err.message });
   }
 
   private onWorkerExit(w: WorkerHandle, info: string): void {

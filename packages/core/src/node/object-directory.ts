@@ -73,6 +73,16 @@ export class ObjectDirectory {
     private readonly spillDir: string,
   ) {}
 
+  /** Every object in the table, for the state API. */
+  snapshot(): Array<{ id: string; state: ObjectState; size: number; refs: number; where: 'INLINE' | 'SHARED_MEMORY' | 'SPILLED' | 'REMOTE' | 'NONE'; isError: boolean }> {
+    const out = [];
+    for (const e of this.entries.values()) {
+      const where = e.state === 'remote' ? 'REMOTE' : e.spilled ? 'SPILLED' : e.obj?.s ? 'SHARED_MEMORY' : e.obj ? 'INLINE' : 'NONE';
+      out.push({ id: e.id, state: e.state, size: e.obj?.n ?? e.remote?.n ?? 0, refs: e.refs, where, isError: !!(e.obj?.e ?? e.remote?.e) } as const);
+    }
+    return out;
+  }
+
   /** Number of live objects. */
   get size(): number {
     return this.entries.size;
@@ -291,6 +301,13 @@ export class ObjectDirectory {
       return;
     }
     this.free(e);
+  }
+
+  /** Objects with their value on this node (in memory or spilled) that something still references. */
+  referencedHere(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.state === 'ready' && e.refs > 0) n++;
+    return n;
   }
 
   /** Bytes in memory and on disk, for status. */

@@ -76,6 +76,8 @@ export interface RecordHost {
   readonly objects: ObjectDirectory;
   /** A streaming task ended (normally or not). */
   onStreamEnd(rec: TaskRecord): void;
+  /** A task ended (for the task events of the state API); `error` when the node failed it. */
+  onTaskFinished?(rec: TaskRecord, error?: Error): void;
 }
 
 /** What the scheduler and the actor manager need from the node around them. */
@@ -94,13 +96,16 @@ export interface NodeHost extends RecordHost {
   direct?(rec: TaskRecord): boolean;
   /** In a cluster: places an actor on another node (its strategy says so, or this node has no room now). True when it went. */
   placeActorElsewhere?(spec: ActorSpec, handles: number, fitsHere: boolean): boolean;
+  /** Submits again a call that queued for an actor that then went to another node. */
+  resubmitActorTask?(spec: TaskSpec): void;
   /** In a cluster: an actor's state changed here (the head's actor table follows it). */
   onActorState?(spec: ActorSpec, state: 'PENDING' | 'ALIVE' | 'RESTARTING' | 'DEAD', reason?: string): void;
 }
 
 /** Marks a record finished: drops the holds on its arguments and ends its stream. False if it already was. */
-export function finishRecord(host: RecordHost, rec: TaskRecord): boolean {
+export function finishRecord(host: RecordHost, rec: TaskRecord, error?: Error): boolean {
   if (rec.state === 'finished') return false;
+  host.onTaskFinished?.(rec, error);
   rec.state = 'finished';
   rec.worker = undefined;
   for (const id of rec.spec.argRefs) host.objects.removeRef(id);
@@ -111,7 +116,7 @@ export function finishRecord(host: RecordHost, rec: TaskRecord): boolean {
 /** Stores an error in every return slot and finishes the record. */
 export function failRecord(host: RecordHost, rec: TaskRecord, err: Error): void {
   sealAllReturns(host.objects, rec, errorObject(err));
-  finishRecord(host, rec);
+  finishRecord(host, rec, err);
 }
 
 /** Stores a finished task's return values (streams stored theirs as they went). */

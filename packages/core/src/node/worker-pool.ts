@@ -54,6 +54,8 @@ export interface WorkerPoolOptions {
   /** Unpacked directory of a working-dir URI: the path when ready, else a promise of it (fetched and unpacked). */
   workingDir?: (uri: string) => string | Promise<string>;
   onReady: (w: WorkerHandle) => void;
+  /** Keeps worker output in log files and prints it with a `(fn pid=...)` prefix (default: print with `(pid=...)`). */
+  logs?: { attach(workerId: string, pid: number, stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream): void };
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -178,8 +180,11 @@ export class WorkerPool {
     });
     w.proc = proc;
     w.pid = proc.pid ?? -1;
-    forwardLines(proc.stdout!, process.stdout, w.pid);
-    forwardLines(proc.stderr!, process.stderr, w.pid);
+    if (this.opts.logs) this.opts.logs.attach(id, w.pid, proc.stdout!, proc.stderr!);
+    else {
+      forwardLines(proc.stdout!, process.stdout, w.pid);
+      forwardLines(proc.stderr!, process.stderr, w.pid);
+    }
     proc.on('exit', (code, signal) => {
       const info = signal ? `killed by ${signal}` : `exit code ${code}`;
       this.workerGone(w, info);

@@ -22,6 +22,8 @@ export interface TaskContext {
   signal: AbortSignal;
   gpuIds: number[];
   attempt: number;
+  /** Namespace of the job the task belongs to. */
+  namespace?: string;
 }
 
 /** Resolved options of one submission. */
@@ -173,12 +175,17 @@ export class CoreWorker {
     const spec: TaskSpec = {
       taskId, fn, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, resources: opts.resources,
       maxRetries: opts.maxRetries, retryExceptions: opts.retryExceptions, runtimeEnv: this.env(opts.runtimeEnv),
-      strategy: opts.strategy, parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId,
+      strategy: opts.strategy, parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId, namespace: this.currentNamespace(),
     };
     const out = this.returnRefs(taskId, opts.numReturns);
     this.client.submitTask(spec);
     for (const t of temps) t.release();
     return out;
+  }
+
+  /** The namespace of the running task's job (a worker serves many jobs), else this process's. */
+  currentNamespace(): string {
+    return this.taskContext.getStore()?.namespace ?? this.namespace;
   }
 
   /** Submits an actor method call. */
@@ -188,7 +195,7 @@ export class CoreWorker {
     const spec: TaskSpec = {
       taskId, actorId, method, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, resources: {},
       maxRetries: 0, retryExceptions: false, strategy: { kind: 'DEFAULT' },
-      parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId,
+      parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId, namespace: this.currentNamespace(),
     };
     const out = this.returnRefs(taskId, opts.numReturns);
     this.client.submitActorTask(spec);

@@ -74,6 +74,8 @@ export interface TaskSpec {
   parentTaskId?: string;
   /** Process-unique id of the submitter. */
   callerId: string;
+  /** Namespace of the submitting job: named actors made and looked up in the task use it (workers are shared by jobs). */
+  namespace?: string;
   /** Set when another node forwarded (spilled) the task here: it is not spilled again unless it cannot run here at all. */
   spilledFrom?: string;
 }
@@ -134,4 +136,6 @@ export interface StatusReport {
   objectStore: { used: number; capacity: number; objects: number; spilled: number; spilledBytes: number };
   /** Every node of the cluster, when this node is in one. */
   nodes?: import('../gcs/gcs-types.js').NodeView[];
+  /** The autoscaler's state, when the head runs one. */
+  autoscaler?: import('../autoscaler/autoscaler-types.js').AutoscalerReport;
 }

@@ -9,6 +9,8 @@ import type { CoreWorker, TaskContext } from '../runtime/core-worker.js';
 import { resolveDefinition } from '../runtime/function-registry.js';
 import type { ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import type { SocketClient } from '../runtime/socket-client.js';
+import { flushMetrics } from '../metrics/user-metrics.js';
+import { TASK_NAME_MARKER } from '../state/worker-logs.js';
 
 /** A unit of work the node sent. */
 export interface ExecMessage {
@@ -23,6 +25,8 @@ export class TaskExecutor {
   private readonly controllers = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
   actor?: { instance: Record<string, (...a: unknown[]) => unknown>; spec: ActorSpec };
+  /** Name of the task (or actor class) whose output follows on stdout/stderr. */
+  private outputName = '';
 
   constructor(
     private readonly core: CoreWorker,
@@ -38,7 +42,8 @@ export class TaskExecutor {
   /** Builds the actor instance. */
   async initActor(spec: ActorSpec, args: WireObject[], gpuIds: number[]): Promise<void> {
     const ctl = new AbortController();
-    const ctx: TaskContext = { taskId: `${spec.actorId}:init`, name: `${spec.cls.name}.constructor`, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: 0 };
+    this.announce(spec.cls.name);
+    const ctx: TaskContext = { taskId: `${spec.actorId}:init`, name: `${spec.cls.name}.constructor`, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: 0, namespace: spec.namespace };
     if (gpuIds.length) process.env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
     try {
       await this.core.taskContext.run(ctx, async () => {
@@ -56,27 +61,31 @@ export class TaskExecutor {
   async run(msg: ExecMessage): Promise<void> {
     const { spec } = msg;
     const started = process.hrtime.bigint();
+    const startMs = Date.now();
     if (this.cancelled.has(spec.taskId)) {
       this.cancelled.delete(spec.taskId);
       this.client.send({ t: 'done', taskId: spec.taskId, error: this.errorWire(spec.name, new TaskCancelledError(spec.name), false), errorName: 'TaskCancelledError', us: 0 });
       return;
     }
+    this.announce(spec.actorId ? (this.actor?.spec.cls.name ?? spec.name) : spec.name);
     const ctl = new AbortController();
     this.controllers.set(spec.taskId, ctl);
     const gpuIds = msg.gpuIds ?? [];
     if (gpuIds.length && !spec.actorId) process.env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
-    const ctx: TaskContext = { taskId: spec.taskId, name: spec.name, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: msg.attempt };
+    const namespace = spec.actorId ? (this.actor?.spec.namespace ?? spec.namespace) : spec.namespace;
+    const ctx: TaskContext = { taskId: spec.taskId, name: spec.name, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: msg.attempt, namespace };
     try {
       await this.core.taskContext.run(ctx, async () => {
         const fn = await this.resolve(spec);
         const args = msg.args.map((a) => this.core.fromWire(a));
         const result = fn(...args);
-        if (spec.numReturns < 0) await this.stream(spec, result);
-        else this.finish(spec, await result, started);
+        if (spec.numReturns < 0) await this.stream(spec, result, startMs);
+        else this.finish(spec, await result, started, startMs);
       });
     } catch (err) {
+      flushMetrics();
       this.client.send({
-        t: 'done', taskId: spec.taskId, error: this.errorWire(spec.name, err), errorName: (err as Error)?.name,
+        t: 'done', taskId: spec.taskId, error: this.errorWire(spec.name, err), errorName: (err as Error)?.name, startMs,
         us: Number(process.hrtime.bigint() - started) / 1000,
       });
     } finally {
@@ -95,7 +104,15 @@ export class TaskExecutor {
     return resolveDefinition<(...a: unknown[]) => unknown>(spec.fn!);
   }
 
-  private finish(spec: TaskSpec, value: unknown, started: bigint): void {
+  /** Tells the node whose output follows (a marker line on both pipes; the node shows it as the `(name pid=...)` prefix). */
+  private announce(name: string): void {
+    if (name === this.outputName) return;
+    this.outputName = name;
+    process.stdout.write(`${TASK_NAME_MARKER}${name}\n`);
+    process.stderr.write(`${TASK_NAME_MARKER}${name}\n`);
+  }
+
+  private finish(spec: TaskSpec, value: unknown, started: bigint, startMs: number): void {
     const n = Math.max(1, spec.numReturns);
     let values: unknown[] = [value];
     if (spec.numReturns > 1) {
@@ -116,10 +133,11 @@ export class TaskExecutor {
       returns.push(w.obj);
       contained.push(w.contained);
     }
-    this.client.send({ t: 'done', taskId: spec.taskId, returns, contained, us: Number(process.hrtime.bigint() - started) / 1000 });
+    flushMetrics();
+    this.client.send({ t: 'done', taskId: spec.taskId, returns, contained, us: Number(process.hrtime.bigint() - started) / 1000, startMs });
   }
 
-  private async stream(spec: TaskSpec, gen: unknown): Promise<void> {
+  private async stream(spec: TaskSpec, gen: unknown, startMs: number): Promise<void> {
     const it = gen as AsyncIterator<unknown> | Iterator<unknown>;
     if (!it || typeof (it as Iterator<unknown>).next !== 'function') {
       throw new TypeError(`${spec.name} is streaming (numReturns: 'streaming') but did not return an iterator; make it a generator function.`);
@@ -132,7 +150,8 @@ export class TaskExecutor {
       this.client.send({ t: 'yield', taskId: spec.taskId, index, obj: w.obj, contained: w.contained });
       index++;
     }
-    this.client.send({ t: 'done', taskId: spec.taskId, us: 0 });
+    flushMetrics();
+    this.client.send({ t: 'done', taskId: spec.taskId, us: 0, startMs });
   }
 
   private errorWire(name: string, err: unknown, wrap = true): WireObject {

@@ -22,6 +22,20 @@ function rendezvousFor(groupName: string, worldSize: number, memberTimeoutMs: nu
   return RendezvousActor.options({ name: rendezvousName(groupName), getIfExists: true }).remote(groupName, worldSize, memberTimeoutMs, declared);
 }
 
+/**
+ * The group's rendezvous actor: an existing one by name (made by the driver's
+ * createCollectiveGroup, possibly on another node), else a new one. Looking it up first
+ * matters on a cluster, where the name is only known to the head.
+ */
+async function findOrMakeRendezvous(groupName: string, worldSize: number, memberTimeoutMs: number): Promise<Rendezvous> {
+  try {
+    return await ray.getActor<CollectiveRendezvous>(rendezvousName(groupName));
+  } catch (err) {
+    if (!(err instanceof ray.ActorNotFoundError)) throw err;
+    return rendezvousFor(groupName, worldSize, memberTimeoutMs);
+  }
+}
+
 async function joinGroup(groupName: string, rank: number, worldSize: number, rendezvous: Rendezvous, timeoutMs: number): Promise<GroupMembership> {
   const ref = rendezvous.join.remote(rank, worldSize);
   try {
@@ -56,7 +70,7 @@ export function initCollectiveGroup(worldSize: number, rank: number, groupName =
 async function joinFresh(name: string, rank: number, worldSize: number, memberTimeoutMs: number, timeoutMs: number): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await joinGroup(name, rank, worldSize, rendezvousFor(name, worldSize, memberTimeoutMs), timeoutMs);
+      await joinGroup(name, rank, worldSize, await findOrMakeRendezvous(name, worldSize, memberTimeoutMs), timeoutMs);
       return;
     } catch (err) {
       const stale = err instanceof CollectiveGroupError && (err as { cause?: unknown }).cause instanceof ray.RayActorError;

@@ -4,7 +4,7 @@
  * trainer, which long-polls them. One per worker of a run.
  */
 import * as ray from '@ray-ts/core';
-import { initCollectiveGroup } from '../collective/index.js';
+import { barrier } from '../collective/index.js';
 import { TrainLoopNotFoundError } from '../errors.js';
 import { WorkerSession, setActiveSession, type SessionInit, type WorkerEvent } from '../session/worker-session.js';
 import { setupFramework, type FrameworkSetup } from './frameworks.js';
@@ -20,9 +20,9 @@ export interface WorkerInfo {
 export class TrainWorkerImpl {
   private session: WorkerSession | undefined;
 
-  /** Joins the collective group (blocks until every worker joined) and sets up the framework. */
-  async setup(args: { worldSize: number; rank: number; groupName: string | undefined; framework: FrameworkSetup | undefined }): Promise<WorkerInfo> {
-    if (args.groupName !== undefined) await initCollectiveGroup(args.worldSize, args.rank, args.groupName);
+  /** Joins the collective group the driver made (returns once every worker joined) and sets up the framework. */
+  async setup(args: { groupName: string | undefined; framework: FrameworkSetup | undefined }): Promise<WorkerInfo> {
+    if (args.groupName !== undefined) await barrier(args.groupName);
     const ctx = ray.getRuntimeContext();
     const info: WorkerInfo = { nodeId: ctx.nodeId, gpuIds: ctx.getGpuIds(), pid: process.pid };
     if (args.framework) await setupFramework(args.framework, info.gpuIds);

@@ -4,6 +4,7 @@
  */
 import * as ray from '@ray-ts/core';
 import { randomUUID } from 'node:crypto';
+import { createCollectiveGroup, destroyCollectiveGroup } from '../collective/index.js';
 import type { ResolvedTrainerOptions } from '../config/trainer-options.js';
 import type { FrameworkSetup } from './frameworks.js';
 import { TrainWorker, type WorkerInfo } from './train-worker.js';
@@ -46,8 +47,8 @@ export class WorkerGroup {
     const pg = ray.placementGroup(Array.from({ length: n }, () => ({ ...opts.bundle })), { strategy: opts.placementStrategy });
     while (!(await pg.wait(PG_WARN_MS))) {
       process.stderr.write(
-        `[ray-ts train] waiting for resources for ${n} worker(s) of ${JSON.stringify(opts.bundle)} each ` +
-          `(cluster has ${JSON.stringify(ray.clusterResources())}); lower scalingConfig.numWorkers or resourcesPerWorker, or add nodes\n`,
+        `[ray-ts train] waiting for resources for ${n} worker(s) of ${JSON.stringify(opts.bundle)} each (${opts.placementStrategy}; ` +
+          `cluster has ${JSON.stringify(await ray.clusterResources())}); lower scalingConfig.numWorkers or resourcesPerWorker, or add nodes\n`,
       );
     }
     const { CPU, GPU, ...custom } = opts.bundle;
@@ -62,10 +63,13 @@ export class WorkerGroup {
     );
     const groupName = n > 1 ? `ray-ts-train:${opts.name}:${randomUUID().slice(0, 8)}` : undefined;
     try {
-      const infos = (await ray.get(actors.map((a, rank) => a.setup.remote({ worldSize: n, rank, groupName, framework })))) as WorkerInfo[];
+      // The driver makes the group's rendezvous (ranks in actor order); each worker joins in setup.
+      if (groupName !== undefined) await createCollectiveGroup(actors, { groupName });
+      const infos = (await ray.get(actors.map((a) => a.setup.remote({ groupName, framework })))) as WorkerInfo[];
       return new WorkerGroup(actors, infos, computeRanks(infos.map((i) => i.nodeId)), groupName, pg);
     } catch (err) {
       for (const a of actors) ray.kill(a);
+      if (groupName !== undefined) await destroyCollectiveGroup(groupName).catch(() => {});
       await ray.removePlacementGroup(pg).catch(() => {});
       throw err;
     }
@@ -80,13 +84,7 @@ export class WorkerGroup {
         /* already dead */
       }
     }
-    if (this.groupName !== undefined) {
-      try {
-        ray.kill(await ray.getActor(`ray-ts-collective:${this.groupName}`));
-      } catch {
-        /* no rendezvous actor (or already gone) */
-      }
-    }
+    if (this.groupName !== undefined) await destroyCollectiveGroup(this.groupName).catch(() => {});
     await ray.removePlacementGroup(this.pg).catch(() => {});
   }
 }

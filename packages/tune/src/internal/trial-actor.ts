@@ -10,6 +10,7 @@ import { TuneError } from '../errors.js';
 import { Checkpoint } from '../trainable/checkpoint.js';
 import { runWithSession, type TrialContext } from '../trainable/session.js';
 import type { TrainableClass, TrainableFunction } from '../trainable/trainable.js';
+import type { TrainerTrialFunction, TrainerTrialSession } from '../trainable/trainer.js';
 import { loadTrainable, type TrainableSpec } from '../trainable/trainable-spec.js';
 
 /** What the trial did next. */
@@ -49,17 +50,38 @@ async function runClass(Cls: TrainableClass, start: TrialStart, report: (m: Reco
   }
 }
 
+/** The session object a trainer's trial function gets (checkpoints as plain data). */
+function trainerSession(start: TrialStart, report: (m: Record<string, unknown>, c?: Checkpoint) => Promise<void>): TrainerTrialSession {
+  return Object.freeze({
+    report(metrics: Record<string, unknown>, options: { checkpoint?: Record<string, unknown> } = {}): Promise<void> {
+      if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) return Promise.reject(new TypeError('session.report(metrics) needs an object of metrics'));
+      let ckpt: Checkpoint | undefined;
+      try {
+        ckpt = options?.checkpoint === undefined ? undefined : Checkpoint.fromDict(options.checkpoint);
+      } catch (err) {
+        return Promise.reject(new TypeError(`session.report() options.checkpoint must be plain JSON data: ${(err as Error).message}`));
+      }
+      return report(metrics, ckpt);
+    },
+    checkpoint: start.checkpoint ? structuredClone(start.checkpoint) : undefined,
+    context: start.context,
+  });
+}
+
 /** Runs one trial's trainable and streams its reports to the driver (use {@link TrialActor}). */
 export class TrialRunner {
   private readonly events: TrialEvent[] = [];
   private wake: (() => void) | undefined;
   private decide: ((stop: boolean) => void) | undefined;
   private last = performance.now();
+  /** The driver asked the current trial to stop (whatever the trainable then throws, the trial ended as stopped). */
+  private stopAsked = false;
 
   /** Starts the trainable in the background (again after the previous trial ended: actors are reused). */
   async start(start: TrialStart): Promise<void> {
     this.events.length = 0;
     this.decide = undefined;
+    this.stopAsked = false;
     this.last = performance.now();
     const report = (metrics: Record<string, unknown>, checkpoint?: Checkpoint): Promise<void> => {
       if (this.decide) return Promise.reject(new TuneError('tune.report() was called again before the previous call resolved: await each tune.report().'));
@@ -77,10 +99,14 @@ export class TrialRunner {
     void (async () => {
       try {
         const t = await loadTrainable(start.spec);
-        await runWithSession(session, () => (start.spec.isClass ? runClass(t as TrainableClass, start, report) : (t as TrainableFunction)(start.config)));
+        await runWithSession(session, () => {
+          if (start.spec.kind === 'class') return runClass(t as TrainableClass, start, report);
+          if (start.spec.kind === 'trainer') return (t as TrainerTrialFunction)(start.config, start.spec.trainerArgs, trainerSession(start, report));
+          return (t as TrainableFunction)(start.config);
+        });
         this.push({ type: 'done' });
       } catch (err) {
-        this.push(err instanceof TrialStopped ? { type: 'done' } : { type: 'error', error: err });
+        this.push(err instanceof TrialStopped || this.stopAsked ? { type: 'done' } : { type: 'error', error: err });
       }
     })();
   }
@@ -90,6 +116,7 @@ export class TrialRunner {
     if (decision !== null && this.decide) {
       const d = this.decide;
       this.decide = undefined;
+      if (decision === 'STOP') this.stopAsked = true;
       d(decision === 'STOP');
     }
     while (this.events.length === 0) await new Promise<void>((r) => (this.wake = r));

@@ -5,7 +5,7 @@
  * rung by earlier trials: below the `(1 - 1/reductionFactor)` quantile (in the direction of
  * `mode`) it is stopped; either way its value is recorded. Trials stop at `maxT`.
  */
-import { checkMode, type SchedulerDecision, type TrialResult, type TrialScheduler } from './scheduler.js';
+import { checkMode, checkSaved, savedNumber, type ResumableScheduler, type SchedulerDecision, type TrialResult } from './scheduler.js';
 
 /** Options of {@link ASHAScheduler}. */
 export interface ASHASchedulerOptions {
@@ -39,14 +39,14 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Asynchronous successive halving. */
-export class ASHAScheduler implements TrialScheduler {
+export class ASHAScheduler implements ResumableScheduler {
   private readonly timeAttr: string;
   private metric: string | undefined;
   private mode: 'min' | 'max' | undefined;
   private readonly maxT: number;
   private readonly rf: number;
   /** Rungs, largest milestone first; each maps trial id → recorded (sign-adjusted) metric. */
-  readonly rungs: { milestone: number; recorded: Map<string, number> }[] = [];
+  readonly rungs: { readonly milestone: number; recorded: Map<string, number> }[] = [];
 
   constructor(options: ASHASchedulerOptions = {}) {
     this.timeAttr = options.timeAttr ?? 'trainingIteration';
@@ -89,4 +89,18 @@ export class ASHAScheduler implements TrialScheduler {
   }
 
   onTrialComplete(): void {}
+
+  /** The values recorded at each rung. */
+  save(): unknown {
+    return { kind: 'asha', rungs: this.rungs.map((r) => ({ milestone: r.milestone, recorded: [...r.recorded] })) };
+  }
+
+  /** Restores the rungs' records (saved rungs whose milestone this scheduler does not have are ignored). */
+  restore(state: unknown): void {
+    const s = checkSaved<{ rungs: { milestone: number; recorded: [string, number | null][] }[] }>('ASHAScheduler', 'asha', state);
+    for (const saved of s.rungs) {
+      const rung = this.rungs.find((r) => Math.abs(r.milestone - saved.milestone) <= 1e-9 * Math.max(1, r.milestone));
+      if (rung) rung.recorded = new Map(saved.recorded.map(([id, v]) => [id, savedNumber(v)]));
+    }
+  }
 }

@@ -5,6 +5,20 @@
  * `maxT`), `s` times.
  */
 
+/** A bracket as saved by {@link HyperBandBracket.save}. */
+export interface BracketState {
+  n0: number;
+  r0: number;
+  s: number;
+  n: number;
+  r: number;
+  cumulR: number;
+  halves: number;
+  live: [string, { time: number; score: number | null } | undefined | null][];
+  all: string[];
+  ready: string[];
+}
+
 /** A bracket of HyperBand. */
 export class HyperBandBracket {
   /** Live trials → their latest (sign-adjusted: larger is better) metric and time; undefined before the first result. */
@@ -34,6 +48,24 @@ export class HyperBandBracket {
     this.r = r0;
     this.cumulR = r0;
     this.halves = s;
+  }
+
+  /** The bracket's state (for experiment_state.json). */
+  save(): BracketState {
+    return { n0: this.n0, r0: this.r0, s: this.s, n: this.n, r: this.r, cumulR: this.cumulR, halves: this.halves, live: [...this.live], all: [...this.all], ready: [...this.ready] };
+  }
+
+  /** A bracket in the state `save()` returned. */
+  static restore(st: BracketState, maxT: number, eta: number): HyperBandBracket {
+    const b = new HyperBandBracket(st.n0, st.r0, maxT, eta, st.s);
+    b.n = st.n;
+    b.r = st.r;
+    b.cumulR = st.cumulR;
+    b.halves = st.halves;
+    for (const [id, v] of st.live) b.live.set(id, v ? { time: Number(v.time), score: v.score === null ? -Infinity : Number(v.score) } : undefined);
+    b.all.push(...st.all);
+    for (const id of st.ready) b.ready.add(id);
+    return b;
   }
 
   /** True when the bracket has all its trials. */

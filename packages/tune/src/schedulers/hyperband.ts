@@ -11,8 +11,8 @@
  * at least at the rungs (a trial without one starts again from scratch). Paused trials free
  * their slot, so other trials (of this or the next bracket) run meanwhile.
  */
-import { HyperBandBracket } from './hyperband-bracket.js';
-import { checkMode, checkPositive, type SchedulerDecision, type TrialControl, type TrialInfo, type TrialResult, type TrialScheduler } from './scheduler.js';
+import { HyperBandBracket, type BracketState } from './hyperband-bracket.js';
+import { checkMode, checkPositive, checkSaved, type ResumableScheduler, type SchedulerDecision, type TrialControl, type TrialInfo, type TrialResult } from './scheduler.js';
 
 /** Options of {@link HyperBandScheduler}. */
 export interface HyperBandSchedulerOptions {
@@ -29,7 +29,7 @@ export interface HyperBandSchedulerOptions {
 }
 
 /** Synchronous HyperBand with pausing and resuming from checkpoints. */
-export class HyperBandScheduler implements TrialScheduler {
+export class HyperBandScheduler implements ResumableScheduler {
   private readonly timeAttr: string;
   private metric: string | undefined;
   private mode: 'min' | 'max' | undefined;
@@ -109,6 +109,24 @@ export class HyperBandScheduler implements TrialScheduler {
     const pending = candidates.find((c) => c.status === 'PENDING');
     if (pending) this.onTrialAdd(pending.trialId);
     return pending?.trialId;
+  }
+
+  /** The brackets (their trials, budgets, halvings left, trials waiting to resume) and the next bracket's index. */
+  save(): unknown {
+    return { kind: 'hyperband', nextS: this.nextS, brackets: this.brackets.map((b) => b.save()) };
+  }
+
+  /** Restores the brackets (paused trials stay paused and resume when their bracket says so). */
+  restore(state: unknown): void {
+    const s = checkSaved<{ nextS: number; brackets: BracketState[] }>('HyperBandScheduler', 'hyperband', state);
+    this.brackets.length = 0;
+    this.bracketOf.clear();
+    for (const st of s.brackets) {
+      const b = HyperBandBracket.restore(st, this.maxT, this.eta);
+      this.brackets.push(b);
+      for (const id of b.all) this.bracketOf.set(id, b);
+    }
+    this.nextS = s.nextS;
   }
 
   /** A trial that reached maxT leaves its bracket. */

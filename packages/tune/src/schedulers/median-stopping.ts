@@ -3,7 +3,7 @@
  * of the other trials' running averages at the same point in time. Applies after
  * `gracePeriod` and only when at least `minSamplesRequired` other trials got that far.
  */
-import { checkMode, type SchedulerDecision, type TrialResult, type TrialScheduler } from './scheduler.js';
+import { checkMode, checkSaved, savedNumber, type ResumableScheduler, type SchedulerDecision, type TrialResult } from './scheduler.js';
 
 /** Options of {@link MedianStoppingRule}. */
 export interface MedianStoppingRuleOptions {
@@ -20,14 +20,14 @@ export interface MedianStoppingRuleOptions {
 }
 
 /** Stops trials that fall below the median of the others. */
-export class MedianStoppingRule implements TrialScheduler {
+export class MedianStoppingRule implements ResumableScheduler {
   private readonly timeAttr: string;
   private metric: string | undefined;
   private mode: 'min' | 'max' | undefined;
   private readonly grace: number;
   private readonly minSamples: number;
   /** Per trial: (time, sign-adjusted metric) of every result. */
-  private readonly history = new Map<string, { t: number; v: number }[]>();
+  private history = new Map<string, { t: number; v: number }[]>();
 
   constructor(options: MedianStoppingRuleOptions = {}) {
     this.timeAttr = options.timeAttr ?? 'timeTotalS';
@@ -71,4 +71,15 @@ export class MedianStoppingRule implements TrialScheduler {
   }
 
   onTrialComplete(): void {}
+
+  /** Every trial's (time, metric) history. */
+  save(): unknown {
+    return { kind: 'medianStopping', history: [...this.history] };
+  }
+
+  /** Restores the histories. */
+  restore(state: unknown): void {
+    const s = checkSaved<{ history: [string, { t: number | null; v: number | null }[]][] }>('MedianStoppingRule', 'medianStopping', state);
+    this.history = new Map(s.history.map(([id, h]) => [id, h.map((r) => ({ t: savedNumber(r.t), v: savedNumber(r.v) }))]));
+  }
 }

@@ -13,7 +13,7 @@
  */
 import { Rng } from '../search/rng.js';
 import { checkMutations, explore, type Mutation } from './pbt-explore.js';
-import { checkMode, checkPositive, type SchedulerDecision, type TrialControl, type TrialInfo, type TrialResult, type TrialScheduler } from './scheduler.js';
+import { checkMode, checkPositive, checkSaved, savedNumber, type ResumableScheduler, type SchedulerDecision, type TrialControl, type TrialInfo, type TrialResult } from './scheduler.js';
 
 /** Options of {@link PopulationBasedTraining}. */
 export interface PopulationBasedTrainingOptions {
@@ -48,7 +48,7 @@ interface TrialState {
 }
 
 /** Population Based Training. */
-export class PopulationBasedTraining implements TrialScheduler {
+export class PopulationBasedTraining implements ResumableScheduler {
   private readonly timeAttr: string;
   private metric: string | undefined;
   private mode: 'min' | 'max' | undefined;
@@ -60,7 +60,7 @@ export class PopulationBasedTraining implements TrialScheduler {
   private readonly factors: readonly [number, number];
   private readonly customExplore: ((c: Record<string, unknown>) => Record<string, unknown>) | undefined;
   private readonly rng: Rng;
-  private readonly state = new Map<string, TrialState>();
+  private state = new Map<string, TrialState>();
   /** Exploits done so far. */
   numPerturbations = 0;
 
@@ -153,6 +153,23 @@ export class PopulationBasedTraining implements TrialScheduler {
     let n = Math.ceil(scored.length * this.quantile);
     if (n > scored.length / 2) n = Math.floor(scored.length / 2);
     return { lower: scored.slice(0, n).map(([id]) => id), upper: scored.slice(-n).map(([id]) => id) };
+  }
+
+  /** Per trial: last score, last perturbation and training time; the exploit count; the RNG's position. */
+  save(): unknown {
+    return { kind: 'pbt', trials: [...this.state], numPerturbations: this.numPerturbations, rng: this.rng.getState() };
+  }
+
+  /** Restores the population's state. */
+  restore(state: unknown): void {
+    const s = checkSaved<{ trials: [string, { lastScore?: number | null; lastPerturbationTime: number; lastTrainTime: number }][]; numPerturbations: number; rng: number }>(
+      'PopulationBasedTraining', 'pbt', state,
+    );
+    this.state = new Map(
+      s.trials.map(([id, t]) => [id, { lastScore: t.lastScore === undefined ? undefined : savedNumber(t.lastScore), lastPerturbationTime: savedNumber(t.lastPerturbationTime), lastTrainTime: savedNumber(t.lastTrainTime) }]),
+    );
+    this.numPerturbations = s.numPerturbations;
+    this.rng.setState(s.rng);
   }
 
   private trialState(trialId: string): TrialState {

@@ -66,6 +66,39 @@ export interface TrialScheduler {
   chooseTrialToRun?(candidates: readonly TrialInfo[], control: TrialControl): string | undefined;
 }
 
+/**
+ * A scheduler whose state is saved in experiment_state.json (with the trials, in the same
+ * atomic write) and restored by `Tuner.restore` into the scheduler passed to it, so a
+ * resumed sweep keeps deciding with the results recorded before the interruption.
+ */
+export interface ResumableScheduler extends TrialScheduler {
+  /** JSON-serializable state (NaN and infinities may come back as null). */
+  save(): unknown;
+  /**
+   * Restores state returned by `save` (called after `setSearchProperties`, before any trial runs).
+   * @throws TypeError when `state` was not saved by this kind of scheduler
+   */
+  restore(state: unknown): void;
+}
+
+/** True when `s` can save and restore its state. */
+export function isResumableScheduler(s: TrialScheduler): s is ResumableScheduler {
+  return typeof (s as ResumableScheduler).save === 'function' && typeof (s as ResumableScheduler).restore === 'function';
+}
+
+/** A number saved by a scheduler's `save()` (JSON turns NaN and infinities into null). */
+export function savedNumber(v: unknown): number {
+  return v === null || v === undefined ? NaN : Number(v);
+}
+
+/** Checks that `state` is an object saved by `owner` (its `kind` field). */
+export function checkSaved<T>(owner: string, kind: string, state: unknown): T {
+  if (state === null || typeof state !== 'object' || (state as { kind?: unknown }).kind !== kind) {
+    throw new TypeError(`${owner}.restore(state) needs the state saved by ${owner}.save()`);
+  }
+  return state as T;
+}
+
 /** Checks a scheduler's `mode` option. */
 export function checkMode(owner: string, mode: unknown): 'min' | 'max' | undefined {
   if (mode !== undefined && mode !== 'min' && mode !== 'max') throw new TypeError(`${owner} options.mode must be 'min' or 'max', got ${String(mode)}`);

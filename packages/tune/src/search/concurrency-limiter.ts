@@ -13,7 +13,7 @@ export interface ConcurrencyLimiterOptions {
 
 /** Limits how many of a searcher's trials run at once. */
 export class ConcurrencyLimiter implements ResumableSearcher {
-  private readonly live = new Set<string>();
+  private live = new Set<string>();
   /** The most trials that were live at once (for tests and logs). */
   maxLiveSeen = 0;
   /** The limit. */
@@ -52,13 +52,16 @@ export class ConcurrencyLimiter implements ResumableSearcher {
     this.searcher.onTrialComplete(trialId, result, error);
   }
 
-  /** The wrapped searcher's state (undefined when it cannot save). */
+  /** The live trials and the wrapped searcher's state (undefined when it cannot save). */
   save(): unknown {
-    return isResumable(this.searcher) ? this.searcher.save() : undefined;
+    return { kind: 'concurrencyLimiter', live: [...this.live], searcher: isResumable(this.searcher) ? this.searcher.save() : undefined };
   }
 
-  /** Restores the wrapped searcher's state. */
+  /** Restores the live trials (a restored sweep reruns them) and the wrapped searcher's state. */
   restore(state: unknown): void {
-    if (isResumable(this.searcher) && state !== undefined) this.searcher.restore(state);
+    const s = state as { kind?: string; live?: string[]; searcher?: unknown } | undefined;
+    const inner = s?.kind === 'concurrencyLimiter' ? s.searcher : state; // older states held only the wrapped searcher's
+    if (s?.kind === 'concurrencyLimiter') this.live = new Set(s.live ?? []);
+    if (isResumable(this.searcher) && inner !== undefined) this.searcher.restore(inner);
   }
 }

@@ -13,6 +13,14 @@ export class Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+  /** The generator's position (to save it). */
+  getState(): number {
+    return this.state;
+  }
+  /** Moves the generator to a position returned by {@link getState}. */
+  setState(state: number): void {
+    this.state = state >>> 0;
+  }
   /** A standard normal number (Box–Muller). */
   normal(): number {
     const u = 1 - this.next();

@@ -100,16 +100,22 @@ export class TPESearcher implements ResumableSearcher {
     this.observations.push({ x: this.params.map((p) => toInternal(p, getAt(config, p.path))), loss: this.mode === 'max' ? -v : v });
   }
 
-  /** The observations and how many configs are left. */
+  /**
+   * The observations, how many configs are left to suggest, and the configs of live trials
+   * (a restored sweep reruns those trials itself; their results are then observed).
+   */
   save(): unknown {
-    return { kind: 'tpe', observations: this.observations, remaining: this.remaining + this.live.size };
+    return { kind: 'tpe', observations: this.observations, remaining: this.remaining, live: [...this.live] };
   }
 
   /** Continues from `save()` (the space comes from `setup`, which runs first). */
   restore(state: unknown): void {
-    const s = state as { kind?: string; observations?: Observation[]; remaining?: number };
+    const s = state as { kind?: string; observations?: Observation[]; remaining?: number; live?: [string, Record<string, unknown>][] };
     if (s?.kind !== 'tpe' || !Array.isArray(s.observations)) throw new TypeError('TPESearcher.restore(state) needs the state saved by TPESearcher.save()');
     this.observations = structuredClone(s.observations);
+    this.live.clear();
+    for (const [id, config] of s.live ?? []) this.live.set(id, structuredClone(config));
+    // States saved before `live` was kept counted live trials as remaining.
     this.remaining = s.remaining ?? 0;
     this.rng = new Rng(this.seed + this.observations.length);
   }

@@ -1,13 +1,14 @@
 /**
  * The experiment directory on disk (Ray Tune's layout):
  * `<storagePath>/<name>/experiment_state.json` (the sweep: its settings, every trial's
- * status, the searcher's state) and per trial `<trialId>/params.json`, `<trialId>/result.json`
- * (one JSON line per result) and `<trialId>/checkpoint_<iteration>/checkpoint.json`.
+ * status, the searcher's and the scheduler's state) and per trial `<trialId>/params.json`,
+ * `<trialId>/result.json` (one JSON line per result), `<trialId>/progress.csv` (one row per result) and `<trialId>/checkpoint_<iteration>/checkpoint.json`.
  * Whole files are written to a temporary name and renamed, so a killed driver leaves either
  * the old or the new state, never a torn one.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeProgress } from './progress-csv.js';
 
 /** Status of a trial, as in Ray. */
 export type TrialStatus = 'PENDING' | 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR';
@@ -45,6 +46,8 @@ export interface ExperimentState {
   stop?: Record<string, number>;
   checkpointFrequency: number;
   searcherState?: unknown;
+  /** The scheduler's class name and `save()` state, when it is a `ResumableScheduler`. */
+  schedulerState?: { scheduler: string; state: unknown };
   trials: TrialRecord[];
   updated: number;
 }
@@ -92,11 +95,12 @@ export async function readResults(dir: string): Promise<Record<string, unknown>[
   return out;
 }
 
-/** Rewrites result.json with only the given results (a trial restarting from a checkpoint). */
+/** Rewrites result.json and progress.csv with only the given results (a trial restarting from a checkpoint). */
 export async function rewriteResults(dir: string, results: Record<string, unknown>[]): Promise<void> {
   const tmp = join(dir, `result.json.tmp-${process.pid}`);
   await writeFile(tmp, results.map((r) => `${JSON.stringify(r)}\n`).join(''));
   await rename(tmp, join(dir, 'result.json'));
+  await writeProgress(dir, results);
 }
 
 /** Saves checkpoint data under the trial's directory; returns its directory. */

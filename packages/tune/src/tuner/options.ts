@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { BasicVariantGenerator } from '../search/variant-generator.js';
 import type { Searcher } from '../search/searcher.js';
 import { FIFOScheduler, type TrialResult, type TrialScheduler } from '../schedulers/scheduler.js';
+import { checkCallbacks, type Callback, type TrialLoggerFactory, type TuneCallback } from './callbacks.js';
 
 /** Stop a trial when a result reaches any of these values (`>=`), or when the function returns true. */
 export type StopCriteria = Record<string, number> | ((trialId: string, result: TrialResult) => boolean);
@@ -51,6 +52,13 @@ export interface RunConfig {
   verbose?: 0 | 1 | 2;
   /** Seconds between progress tables. @default 1 */
   progressIntervalS?: number;
+  /**
+   * Per-trial loggers as factories (`() => new MLflowLoggerCallback({...})`: one instance per
+   * trial, `setup`/`onReport`/`teardown`) and experiment callbacks (objects with
+   * `onTrialStart`/`onTrialResult`/`onTrialComplete`/`onTrialError`/`onExperimentEnd`).
+   * result.json, params.json and progress.csv are always written. @default []
+   */
+  callbacks?: readonly TuneCallback[];
 }
 
 /** @internal Resolved options. */
@@ -69,10 +77,12 @@ export interface ResolvedConfig {
   checkpointFrequency: number;
   verbose: 0 | 1 | 2;
   progressIntervalS: number;
+  loggerFactories: readonly TrialLoggerFactory[];
+  callbacks: readonly Callback[];
 }
 
 const TUNE_KEYS = new Set(['metric', 'mode', 'numSamples', 'scheduler', 'searchAlg', 'maxConcurrentTrials', 'timeBudgetS', 'reuseActors']);
-const RUN_KEYS = new Set(['name', 'storagePath', 'stop', 'checkpointConfig', 'verbose', 'progressIntervalS']);
+const RUN_KEYS = new Set(['name', 'storagePath', 'stop', 'checkpointConfig', 'verbose', 'progressIntervalS', 'callbacks']);
 
 function checkKeys(owner: string, obj: object, keys: Set<string>): void {
   for (const k of Object.keys(obj)) if (!keys.has(k)) throw new TypeError(`${owner}.${k} is not an option (known: ${[...keys].join(', ')})`);
@@ -104,6 +114,7 @@ export function resolveConfig(tc: TuneConfig = {}, rc: RunConfig = {}): Readonly
   if (rc.progressIntervalS !== undefined && !(typeof rc.progressIntervalS === 'number' && rc.progressIntervalS > 0)) {
     throw new RangeError(`runConfig.progressIntervalS must be a number > 0, got ${String(rc.progressIntervalS)}`);
   }
+  const { factories, callbacks } = checkCallbacks(rc.callbacks);
   const freq = rc.checkpointConfig?.checkpointFrequency ?? 0;
   if (!Number.isInteger(freq) || freq < 0) throw new RangeError(`runConfig.checkpointConfig.checkpointFrequency must be an integer >= 0, got ${freq}`);
   return Object.freeze({
@@ -121,5 +132,7 @@ export function resolveConfig(tc: TuneConfig = {}, rc: RunConfig = {}): Readonly
     checkpointFrequency: freq,
     verbose: rc.verbose ?? 1,
     progressIntervalS: rc.progressIntervalS ?? 1,
+    loggerFactories: Object.freeze(factories),
+    callbacks: Object.freeze(callbacks),
   });
 }

@@ -1,5 +1,6 @@
 /** A trial as the driver tracks it. */
 import type { TrialResult } from '../schedulers/scheduler.js';
+import type { CallbackTrial } from './callbacks.js';
 import type { CheckpointRecord, TrialRecord, TrialStatus } from './experiment-state.js';
 
 /** One run of the trainable with one config. */
@@ -26,4 +27,9 @@ export function trialRecord(t: Trial): TrialRecord {
   if (t.checkpoint) rec.checkpoint = t.checkpoint;
   if (t.error) rec.error = { name: t.error.name, message: t.error.message };
   return rec;
+}
+
+/** A snapshot of a trial for experiment callbacks. */
+export function callbackTrial(t: Trial): CallbackTrial {
+  return Object.freeze({ trialId: t.trialId, config: t.config, status: t.status, path: t.dir, lastResult: t.results[t.results.length - 1], error: t.error });
 }

@@ -5,15 +5,17 @@
  */
 import * as ray from '@ray-ts/core';
 import { join } from 'node:path';
-import { TrialError, TuneMetricError } from '../errors.js';
+import { TrialError, TuneMetricError, TuneRestoreError } from '../errors.js';
 import { TrialActor, type TrialEvent, type TrialRunner } from '../internal/trial-actor.js';
-import type { SchedulerDecision, TrialResult } from '../schedulers/scheduler.js';
+import { isResumableScheduler, type SchedulerDecision, type TrialResult } from '../schedulers/scheduler.js';
 import { isResumable, SUGGEST_LATER } from '../search/searcher.js';
 import type { TrainableSpec } from '../trainable/trainable-spec.js';
 import type { TrialResources } from '../trainable/trainable.js';
 import { appendResult, initTrialDir, loadCheckpoint, saveCheckpoint, writeJsonAtomic, type ExperimentState } from './experiment-state.js';
 import type { ResolvedConfig } from './options.js';
-import { trialRecord, type Trial } from './trial.js';
+import { callbackTrial, trialRecord, type Trial } from './trial.js';
+import { CallbackRunner } from './callbacks.js';
+import { appendProgress, endProgress, newProgress } from './progress-csv.js';
 import { applyPause, ControllerTrialControl, truncateToCheckpoint } from './trial-control.js';
 import { ProgressReporter } from './progress-reporter.js';
 
@@ -32,9 +34,13 @@ export interface ControllerInit {
   config: Readonly<ResolvedConfig>;
   spec: TrainableSpec;
   resources: Required<TrialResources>;
+  /** CPUs one trial uses in all (for the default maxConcurrentTrials). @default resources.CPU */
+  cpusPerTrial?: number;
   experimentId: string;
   /** Trials from a restored experiment (finished ones are kept as they are). */
   trials: Trial[];
+  /** A restored experiment's scheduler state, and its trials that were PAUSED (they stay paused when the state is restored). */
+  restoredScheduler?: { saved: { scheduler: string; state: unknown }; paused: ReadonlySet<string> };
 }
 
 /** Runs one sweep. */
@@ -50,15 +56,19 @@ export class TuneController {
   private readonly idle: TrialActorHandle[] = [];
   /** What schedulers may do to other trials. */
   private readonly control: ControllerTrialControl;
+  /** runConfig.callbacks. */
+  private readonly callbacks: CallbackRunner;
 
   constructor(private readonly init: ControllerInit) {
     this.cfg = init.config;
     this.trials = init.trials;
     this.expDir = join(this.cfg.storagePath, this.cfg.name);
+    this.callbacks = new CallbackRunner(this.cfg.loggerFactories, this.cfg.callbacks);
     this.control = new ControllerTrialControl(this.trials, (t) => {
       const last = t.results[t.results.length - 1];
       this.cfg.searchAlg.onTrialComplete(t.trialId, last);
       this.cfg.scheduler.onTrialComplete(t.trialId, last, this.control);
+      this.callbacks.trialEndLater(callbackTrial(t));
     });
   }
 
@@ -70,10 +80,11 @@ export class TuneController {
   async run(): Promise<void> {
     const { cfg } = this;
     cfg.scheduler.setSearchProperties(cfg.metric, cfg.mode);
+    this.restoreScheduler();
     let max = cfg.maxConcurrentTrials;
     if (max === undefined) {
       const cpus = (await ray.clusterResources()).CPU ?? 1;
-      max = Math.max(1, Math.floor(cpus / Math.max(this.init.resources.CPU, 1e-9)));
+      max = Math.max(1, Math.floor(cpus / Math.max(this.init.cpusPerTrial ?? this.init.resources.CPU, 1e-9)));
     }
     const running = new Map<string, Promise<void>>();
     const reporter = new ProgressReporter(() => this.trials, { verbose: cfg.verbose, intervalS: cfg.progressIntervalS, metric: cfg.metric, mode: cfg.mode });
@@ -84,7 +95,30 @@ export class TuneController {
       reporter.stop();
       for (const a of this.idle.splice(0)) killQuietly(a);
     }
+    await this.callbacks.experimentEnd(this.trials.map(callbackTrial));
     await this.saveState();
+  }
+
+  /** Puts a restored experiment's scheduler state into the scheduler (of the same class). */
+  private restoreScheduler(): void {
+    const r = this.init.restoredScheduler;
+    if (!r) return;
+    const s = this.cfg.scheduler;
+    const name = s.constructor.name;
+    if (!isResumableScheduler(s) || name !== r.saved.scheduler) {
+      const passed = name === 'FIFOScheduler' ? 'no scheduler was passed' : `the scheduler passed is a ${name}`;
+      process.emitWarning(
+        `Tune: the restored sweep was scheduled by ${r.saved.scheduler}, but ${passed}: it starts without the recorded state. ` +
+          `Pass scheduler: new ${r.saved.scheduler}({ ...the same options }) to Tuner.restore() to continue its decisions.`,
+      );
+      return;
+    }
+    try {
+      s.restore(r.saved.state);
+    } catch (err) {
+      throw new TuneRestoreError(this.expDir, `the ${name} state in experiment_state.json could not be restored (${(err as Error).message})`, { cause: err });
+    }
+    for (const t of this.trials) if (r.paused.has(t.trialId) && t.status === 'PENDING') t.status = 'PAUSED';
   }
 
   private async loop(max: number, running: Map<string, Promise<void>>): Promise<void> {
@@ -119,6 +153,7 @@ export class TuneController {
     }
     const trial: Trial = { trialId, config, dir: join(this.expDir, trialId), status: 'PENDING', results: [] };
     await initTrialDir(trial.dir, config);
+    newProgress(trial.dir);
     this.trials.push(trial);
     this.cfg.scheduler.onTrialAdd?.(trialId, config, this.control);
     return trial;
@@ -132,6 +167,7 @@ export class TuneController {
     // Tune's overhead per trial (bench/tune). Whatever is on disk stays consistent: a trial that
     // started or ended since the last write is rerun by a restore, as in Ray's periodic snapshots.
     this.saveStateSoon();
+    await this.callbacks.trialStart(callbackTrial(trial));
     const iterOffset = trial.checkpoint?.iteration ?? 0;
     const timeOffset = trial.checkpoint?.timeTotalS ?? 0;
     let sinceRestore = 0;
@@ -179,10 +215,15 @@ export class TuneController {
         trial.results.push(result);
         last = result;
         await appendResult(trial.dir, result);
+        await appendProgress(trial.dir, result, async () => trial.results);
+        await this.callbacks.trialResult(callbackTrial(trial), result, ev.checkpoint ? trial.checkpoint?.dir : undefined);
         const verdict: SchedulerDecision =
           this.shouldStop(trial.trialId, result) || this.timeUp() ? 'STOP' : cfg.scheduler.onTrialResult(trial.trialId, result, this.control);
         decision = verdict === 'CONTINUE' ? 'CONTINUE' : 'STOP';
         if (verdict !== 'CONTINUE') {
+          // Decided: a state snapshot taken while the run stops must not show a RUNNING trial that
+          // the scheduler already stopped (a restore would rerun it past the rung that stopped it).
+          if (verdict === 'STOP') trial.status = 'TERMINATED';
           reusable = await this.stopRun(actor);
           if (verdict === 'PAUSE') await applyPause(trial, this.trials);
           else trial.status = 'TERMINATED';
@@ -200,6 +241,10 @@ export class TuneController {
         cfg.searchAlg.onTrialComplete(trial.trialId, last, trial.error);
       }
       this.saveStateSoon();
+      if ((trial.status as string) !== 'PAUSED') {
+        endProgress(trial.dir);
+        await this.callbacks.trialEnd(callbackTrial(trial));
+      }
     }
   }
 
@@ -258,6 +303,7 @@ export class TuneController {
     if (cfg.maxConcurrentTrials !== undefined) state.maxConcurrentTrials = cfg.maxConcurrentTrials;
     if (cfg.stop && typeof cfg.stop === 'object') state.stop = cfg.stop;
     if (isResumable(cfg.searchAlg)) state.searcherState = cfg.searchAlg.save();
+    if (isResumableScheduler(cfg.scheduler)) state.schedulerState = { scheduler: cfg.scheduler.constructor.name, state: cfg.scheduler.save() };
     const write = this.saving.catch(() => undefined).then(() => writeJsonAtomic(join(this.expDir, 'experiment_state.json'), state));
     this.saving = write;
     return write;

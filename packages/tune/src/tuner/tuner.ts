@@ -30,7 +30,12 @@ export interface TunerOptions {
 
 /** Options of {@link Tuner.restore}: what cannot be saved on disk (objects with code). */
 export interface RestoreOptions {
-  /** Scheduler for the resumed sweep (it starts fresh). @default FIFOScheduler */
+  /**
+   * The scheduler of the original sweep, again (same class and options): its state saved in
+   * experiment_state.json (ASHA's rungs, HyperBand's brackets, the median rule's histories,
+   * PBT's population) is restored into it. Another class starts fresh (with a warning).
+   * @default FIFOScheduler
+   */
   scheduler?: TuneConfig['scheduler'];
   /** Overrides the saved maxConcurrentTrials. */
   maxConcurrentTrials?: number;
@@ -45,11 +50,14 @@ export interface RestoreOptions {
 /** Runs a hyperparameter sweep. */
 export class Tuner {
   private readonly caller = callerModule();
-  private restored: { state: ExperimentState; trials: Trial[] } | undefined;
+  private restored: { state: ExperimentState; trials: Trial[]; paused: Set<string> } | undefined;
 
   /**
    * @param trainable an exported function `async (config) => { ... await tune.report(...) }`, an exported
-   *   class trainable, or `tune.withResources(trainable, { CPU, GPU })`
+   *   class trainable, a trainer with `tuneTrainable()` (e.g. a Train trainer; its trials get
+   *   `paramSpace.trainLoopConfig` merged over the trainer's train loop config), or
+   *   `tune.withResources(trainable, { CPU, GPU })`
+   * @throws TypeError/RangeError naming a bad option (or a trainer's bad `tuneTrainable()` field)
    */
   constructor(
     private readonly trainable: Trainable,
@@ -64,8 +72,9 @@ export class Tuner {
   /** Runs every trial (parallel trial actors on the cluster; call `ray.init()` first) and returns the results. */
   async fit(): Promise<ResultGrid> {
     const cfg = resolveConfig(this.options.tuneConfig, this.options.runConfig);
-    const { fn, resources } = unwrapTrainable(this.trainable);
-    const spec = await describeTrainable(fn, this.caller);
+    const unwrapped = unwrapTrainable(this.trainable);
+    const { resources, cpusPerTrial } = unwrapped;
+    const spec = await describeTrainable(unwrapped, this.caller);
     const restored = this.restored;
     if (restored) {
       if (this.options.paramSpace) cfg.searchAlg.setup({ paramSpace: this.options.paramSpace, numSamples: cfg.numSamples, metric: cfg.metric, mode: cfg.mode });
@@ -74,7 +83,10 @@ export class Tuner {
       cfg.searchAlg.setup({ paramSpace: this.options.paramSpace ?? {}, numSamples: cfg.numSamples, metric: cfg.metric, mode: cfg.mode });
     }
     const experimentId = restored?.state.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
-    const controller = new TuneController({ config: cfg, spec, resources, experimentId, trials: restored?.trials ?? [] });
+    const controller = new TuneController({
+      config: cfg, spec, resources, cpusPerTrial, experimentId, trials: restored?.trials ?? [],
+      ...(restored?.state.schedulerState ? { restoredScheduler: { saved: restored.state.schedulerState, paused: restored.paused } } : {}),
+    });
     await controller.run();
     const outcomes = await Promise.all(
       controller.trials.map(async (t) => ({
@@ -140,7 +152,7 @@ export class Tuner {
       },
     });
     (tuner as unknown as { caller: string | undefined }).caller = caller;
-    tuner.restored = { state, trials };
+    tuner.restored = { state, trials, paused: new Set(state.trials.filter((r) => r.status === 'PAUSED').map((r) => r.trialId)) };
     return tuner;
   }
 }
