@@ -45,6 +45,11 @@ export class TrainLoopNotFoundError extends TrainError {
   }
 }
 
+/** fit() was aborted through its `signal` (e.g. Tune stopped the trial running the trainer). */
+export class TrainAbortedError extends TrainError {
+  override readonly code = 'TRAIN_ABORTED';
+}
+
 /** report(), getContext() or getDatasetShard() was called outside a training loop, or with bad arguments. */
 export class TrainSessionError extends TrainError {
   override readonly code = 'TRAIN_SESSION_ERROR';
@@ -61,4 +66,4 @@ export class TrainRestoreError extends TrainError {
   }
 }
 
-for (const cls of [TrainError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError]) registerErrorClass(cls);
+for (const cls of [TrainError, TrainAbortedError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError]) registerErrorClass(cls);

@@ -112,10 +112,11 @@ export class NodeMessageRouter {
     const cluster = node.cluster;
     if (m.t.startsWith('gcs.')) {
       const gcs = node.gcs;
-      if (!gcs && cluster && peer.kind !== 'node') {
-        // A driver on a worker node: its requests to the head service go through this node.
+      if (!gcs && peer.kind !== 'node') {
+        // A driver or worker here: its requests to the head service go through this node (to
+        // the head over the link, or to the embedded runtime's own placement groups).
         const { req, ...rest } = m;
-        cluster.gcsRequest(rest as Msg).then(
+        node.headRequest(rest as Msg & { t: string }).then(
           (r) => req && peer.conn.send({ ...r, t: 'r', req }),
           (err: Error) => req && peer.conn.send({ t: 'r', req, error: err.message }),
         );

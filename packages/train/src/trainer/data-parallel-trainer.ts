@@ -7,12 +7,13 @@ import * as ray from '@ray-ts/core';
 import type { S3Options } from '@ray-ts/data';
 import { fileURLToPath } from 'node:url';
 import { resolveTrainerOptions, type DataParallelTrainerOptions, type ResolvedTrainerOptions } from '../config/trainer-options.js';
-import { TrainLoopNotFoundError, TrainRestoreError, TrainingFailedError } from '../errors.js';
+import { TrainAbortedError, TrainLoopNotFoundError, TrainRestoreError, TrainingFailedError } from '../errors.js';
 import { RunStorage } from '../storage/run-storage.js';
 import type { FrameworkSetup } from './frameworks.js';
 import type { Result } from './result.js';
 import { RunAttempt } from './run-attempt.js';
 import { RunState, STATE_FILE } from './run-state.js';
+import { runTrainerTrial, TUNE_TRIAL_MODULE, type TrainerTrialArgs } from './tune-trial.js';
 
 /** A training loop: runs in every worker, with `trainLoopConfig`. */
 export type TrainLoop<C> = (config: C) => unknown;
@@ -22,6 +23,12 @@ const trainSrcDir = fileURLToPath(new URL('..', import.meta.url));
 function callerUrl(): string | undefined {
   const url = ray.callerModule([trainSrcDir]);
   return url === 'unknown:' || url.includes('/node_modules/') ? undefined : url;
+}
+
+/** Options of {@link DataParallelTrainer.fit}. */
+export interface FitOptions {
+  /** Aborting it stops the workers and rejects fit() with TrainAbortedError (the run can be restored later). */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link DataParallelTrainer.restore}: what a run directory cannot hold. */
@@ -36,7 +43,7 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
   protected readonly opts: ResolvedTrainerOptions;
   /** @internal The framework every worker sets up before the loop. */
   protected framework: FrameworkSetup | undefined;
-  private readonly loopRef: Promise<ray.ExportRef>;
+  private loopRef: Promise<ray.ExportRef>;
 
   /**
    * @param trainLoopPerWorker the loop, an export of an ES module (workers import it)
@@ -51,6 +58,38 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
     this.loopRef.catch(() => {}); // surfaced by fit()
   }
 
+  /** @internal A trainer whose loop is already referenced (in a Tune trial actor). */
+  static fromLoopRef<C>(loop: TrainLoop<C>, ref: ray.ExportRef, options: DataParallelTrainerOptions<C>, framework: FrameworkSetup | undefined): DataParallelTrainer<C> {
+    const trainer = new DataParallelTrainer(loop, options);
+    trainer.loopRef = Promise.resolve(ref);
+    trainer.framework = framework;
+    return trainer;
+  }
+
+  /**
+   * Tune's structural hook: `new Tuner(trainer, { paramSpace: { trainLoopConfig: {...} } })`
+   * runs this trainer once per trial (in the trial's actor, under the trial's directory),
+   * with the trial's `trainLoopConfig` merged over this one's; every report reaches Tune,
+   * and a trial Tune stops stops its workers. Datasets cannot be sent to trial actors yet.
+   * @throws TypeError when the trainer has datasets
+   */
+  tuneTrainable(): {
+    run: typeof runTrainerTrial; module: string; args: Promise<TrainerTrialArgs>; resources: { CPU: number }; cpusPerTrial: number;
+  } {
+    if (Object.keys(this.opts.datasets).length > 0) {
+      throw new TypeError('A trainer with datasets cannot run as a Tune trainable yet (datasets do not reach trial actors): read the data inside the train loop');
+    }
+    const args = this.loopRef.then((loop) => ({ loop, options: RunState.saved(this.opts, this.framework), framework: this.framework, s3: this.opts.s3 }));
+    args.catch(() => {}); // surfaced where Tune awaits it
+    return {
+      run: runTrainerTrial,
+      module: TUNE_TRIAL_MODULE,
+      args,
+      resources: { CPU: 0 },
+      cpusPerTrial: Math.max(1, this.opts.numWorkers * (this.opts.bundle.CPU ?? 0)),
+    };
+  }
+
   /** The run's directory (local path or s3://). */
   get path(): string {
     return RunStorage.runPath(this.opts.storagePath, this.opts.name);
@@ -61,8 +100,12 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
    * holding an unfinished run of the same name is resumed from its latest checkpoint.
    * @throws TrainingFailedError after more than maxFailures failures (cause: the last one)
    * @throws TrainLoopNotFoundError when the loop is not an export of a module
+   * @throws TrainAbortedError when `options.signal` aborts
    */
-  async fit(): Promise<Result> {
+  async fit(options: FitOptions = {}): Promise<Result> {
+    if (options === null || typeof options !== 'object') throw new TypeError('fit() options must be an object');
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError('fit() options.signal must be an AbortSignal');
+    const { signal } = options;
     const loop = await this.loopRef;
     if (!ray.isInitialized()) await ray.init();
     const storage = new RunStorage(this.path, this.opts.s3);
@@ -72,12 +115,12 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
     let lastError: unknown;
     try {
       for (;;) {
-        const attempt = new RunAttempt(this.opts, this.framework, loop, state);
+        const attempt = new RunAttempt(this.opts, this.framework, loop, state, signal);
         try {
           await attempt.run();
           break;
         } catch (err) {
-          if (err instanceof TrainLoopNotFoundError) throw err;
+          if (err instanceof TrainLoopNotFoundError || err instanceof TrainAbortedError) throw err;
           lastError = err;
           state.failures++;
           await state.save();

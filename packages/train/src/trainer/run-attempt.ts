@@ -7,7 +7,7 @@ import * as ray from '@ray-ts/core';
 import type { DataIterator } from '@ray-ts/data';
 import { Checkpoint } from '../checkpoint/checkpoint.js';
 import type { ResolvedTrainerOptions } from '../config/trainer-options.js';
-import { TrainLoopNotFoundError } from '../errors.js';
+import { TrainAbortedError, TrainLoopNotFoundError } from '../errors.js';
 import type { SessionInit, WorkerEvent } from '../session/worker-session.js';
 import type { FrameworkSetup } from './frameworks.js';
 import type { RunState } from './run-state.js';
@@ -32,6 +32,7 @@ export class RunAttempt {
     private readonly framework: FrameworkSetup | undefined,
     private readonly loop: ray.ExportRef,
     private readonly state: RunState,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** Runs the loop on a new worker group until every worker returns; throws the first failure. */
@@ -42,8 +43,17 @@ export class RunAttempt {
     const base = this.state.nextReportIndex;
     const start = this.state.startCheckpoint;
     await this.startAll(group, shards, base, start);
-    await Promise.all(group.actors.map((a, rank) => this.follow(a, rank)));
+    await Promise.race([Promise.all(group.actors.map((a, rank) => this.follow(a, rank))), this.aborted()]);
     await this.commits;
+  }
+
+  /** Rejects with TrainAbortedError when the fit's signal aborts (never settles otherwise). */
+  private aborted(): Promise<never> {
+    return new Promise((_, reject) => {
+      const fail = () => reject(new TrainAbortedError(`Training run '${this.opts.name}' was aborted: ${String(this.signal?.reason ?? 'fit() signal')}`));
+      if (this.signal?.aborted) fail();
+      else this.signal?.addEventListener('abort', fail, { once: true });
+    });
   }
 
   /** Starts the loop in every worker; a loop the workers cannot load fails as TrainLoopNotFoundError. */

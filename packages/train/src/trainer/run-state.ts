@@ -16,7 +16,7 @@ import type { Result } from './result.js';
 export const STATE_FILE = 'trainer_state.json';
 
 /** The options a run directory keeps (everything but functions, datasets and callbacks). */
-type SavedOptions = Omit<DataParallelTrainerOptions<unknown>, 'datasets' | 'datasetConfig' | 'resumeFromCheckpoint'> & { framework?: FrameworkSetup };
+export type SavedOptions = Omit<DataParallelTrainerOptions<unknown>, 'datasets' | 'datasetConfig' | 'resumeFromCheckpoint'> & { framework?: FrameworkSetup };
 
 interface SavedState {
   version: 1;
@@ -43,7 +43,8 @@ export class RunState {
     readonly resumeFrom: Checkpoint | undefined,
   ) {}
 
-  private static saved(opts: ResolvedTrainerOptions, framework: FrameworkSetup | undefined): SavedOptions {
+  /** The options a run directory keeps (and a Tune trial gets): plain data. */
+  static saved(opts: ResolvedTrainerOptions, framework: FrameworkSetup | undefined): SavedOptions {
     return {
       trainLoopConfig: opts.trainLoopConfig,
       scalingConfig: { numWorkers: opts.numWorkers, resourcesPerWorker: { ...opts.bundle }, placementStrategy: opts.placementStrategy, useGpu: opts.useGpu },

@@ -39,7 +39,7 @@ function notFound(fn: { name: string }, err: unknown, trainer = false): unknown 
  */
 export async function describeTrainable({ fn, trainer }: UnwrappedTrainable, callerUrl: string | undefined): Promise<TrainableSpec> {
   try {
-    if (trainer) return Object.freeze({ ...(await ray.findExport(trainer.run, trainer.module)), kind: 'trainer', trainerArgs: trainer.args });
+    if (trainer) return Object.freeze({ ...(await ray.findExport(trainer.run, trainer.module)), kind: 'trainer', trainerArgs: await trainer.args });
     return Object.freeze({ ...(await ray.findExport(fn, callerUrl)), kind: isClass(fn) ? 'class' : 'function' });
   } catch (err) {
     throw notFound(fn, err, trainer !== undefined);

@@ -14,7 +14,7 @@
  *   import `module` (through core's `findExport`/`loadExport`, like any trainable) and call
  *   the export named as `run` is exported. The same function object must be the export
  *   (found by identity), e.g. `export async function runTrainerTrial(...)`.
- * - `args`: plain data describing the trainer (its options, and core `ExportRef`s of the
+ * - `args`: plain data (or a promise of it, awaited by `fit()`) describing the trainer (its options, and core `ExportRef`s of the
  *   user's own functions such as the train loop — find them on the driver with
  *   `ray.findExport`, as Train does for its workers). It is sent to the trial actor and
  *   passed to `run` as-is; it must survive core's serialization (no functions, no class
@@ -68,8 +68,8 @@ export interface TrainerTrainable<A = unknown> {
   readonly run: TrainerTrialFunction<A>;
   /** URL of the ES module that exports `run` (`import.meta.url`). */
   readonly module: string;
-  /** Plain data passed to `run` in the trial actor. @default undefined */
-  readonly args?: A;
+  /** Plain data passed to `run` in the trial actor, or a promise of it (awaited by `fit()`). @default undefined */
+  readonly args?: A | Promise<A>;
   /** Each trial actor's resources. @default { CPU: 1, GPU: 0 } */
   readonly resources?: TrialResources;
   /** CPUs one trial uses in all (actor and workers), for the default maxConcurrentTrials. @default resources.CPU */

@@ -1,0 +1,83 @@
+/**
+ * A trainer as a Tune trainable (Ray's `Tuner(trainer)`), through Tune's structural
+ * contract (`tuneTrainable()`; Train does not import Tune): each trial actor runs
+ * {@link runTrainerTrial}, which builds the trainer from plain data, merges the trial's
+ * `trainLoopConfig` over the trainer's, keeps the run under the trial's directory, hands
+ * every report (and checkpoint path) to Tune, and stops the workers when Tune stops the trial.
+ */
+import * as ray from '@ray-ts/core';
+import type { S3Options } from '@ray-ts/data';
+import type { TrainCallback } from '../callbacks/callback.js';
+import { Checkpoint } from '../checkpoint/checkpoint.js';
+import type { DataParallelTrainerOptions } from '../config/trainer-options.js';
+import { TrainAbortedError } from '../errors.js';
+import type { SavedOptions } from './run-state.js';
+import type { FrameworkSetup } from './frameworks.js';
+
+/** What a trial gets: the loop by reference and the trainer's saved options. */
+export interface TrainerTrialArgs {
+  readonly loop: ray.ExportRef;
+  readonly options: SavedOptions;
+  readonly framework: FrameworkSetup | undefined;
+  readonly s3: S3Options | undefined;
+}
+
+/** URL of this module, which exports the trial function. */
+export const TUNE_TRIAL_MODULE = import.meta.url;
+
+/** Tune's session as seen by the trial function (structural; see @ray-ts/tune's TrainerTrialSession). */
+interface TrialSessionLike {
+  report(metrics: Record<string, unknown>, options?: { checkpoint?: Record<string, unknown> }): Promise<void>;
+  readonly checkpoint: Record<string, unknown> | undefined;
+  readonly context: { readonly trialDir: string };
+}
+
+/** Hands each committed report to Tune; aborts the run when Tune stops the trial. */
+class TuneReportCallback implements TrainCallback {
+  constructor(
+    private readonly session: TrialSessionLike,
+    private readonly abort: AbortController,
+  ) {}
+
+  async onReport(report: { metrics: Record<string, unknown>; checkpoint?: Checkpoint }): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    try {
+      await this.session.report(report.metrics, report.checkpoint ? { checkpoint: { path: report.checkpoint.path } } : {});
+    } catch (err) {
+      this.abort.abort(err);
+    }
+  }
+}
+
+/**
+ * The trial function Tune runs for a trainer (in the trial actor). Exported so that
+ * trial actors can import it.
+ */
+export async function runTrainerTrial(config: Record<string, any>, args: TrainerTrialArgs, session: TrialSessionLike): Promise<void> {
+  const loop = await ray.loadExport<(c: unknown) => unknown>(args.loop);
+  const { DataParallelTrainer } = await import('./data-parallel-trainer.js');
+  const base = (args.options.trainLoopConfig ?? {}) as Record<string, unknown>;
+  const merged = { ...base, ...((config.trainLoopConfig as Record<string, unknown> | undefined) ?? {}) };
+  const abort = new AbortController();
+  const resume = session.checkpoint?.path;
+  const options: DataParallelTrainerOptions<unknown> = {
+    ...args.options,
+    trainLoopConfig: merged,
+    runConfig: {
+      ...args.options.runConfig,
+      // A fresh run per (re)start of the trial: a restored or exploited trial resumes from Tune's checkpoint.
+      name: `train_${Date.now().toString(36)}`,
+      storagePath: session.context.trialDir,
+      s3: args.s3,
+      callbacks: [new TuneReportCallback(session, abort)],
+    },
+    ...(typeof resume === 'string' ? { resumeFromCheckpoint: Checkpoint.fromDirectory(resume, { s3: args.s3 }) } : {}),
+  };
+  const trainer = DataParallelTrainer.fromLoopRef(loop, args.loop, options, args.framework);
+  try {
+    await trainer.fit({ signal: abort.signal });
+  } catch (err) {
+    if (err instanceof TrainAbortedError && abort.signal.aborted) throw abort.signal.reason; // Tune's stop
+    throw err;
+  }
+}
