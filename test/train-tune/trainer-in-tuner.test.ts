@@ -3,7 +3,7 @@
  * structural `tuneTrainable()` contract, neither imports the other.
  */
 import * as ray from '@ray-ts/core';
-import { DataParallelTrainer } from '@ray-ts/train';
+import { DataParallelTrainer, TfjsTrainer } from '@ray-ts/train';
 import { Tuner, tune } from '@ray-ts/tune';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +40,13 @@ test('Tuner(trainer): a 2-worker run per trial, trainLoopConfig merged, reports 
     assert.ok(path && existsSync(join(path, 'epoch.json')), `Train's checkpoint reached Tune: ${path}`);
     assert.ok(path.startsWith(join(storagePath, 'trainer-sweep')), 'the run lives under the trial directory');
   }
+});
+
+test('Tuner(TfjsTrainer): the trial workers set up TensorFlow.js as the trainer says', { timeout: 120_000 }, async () => {
+  const trainer = new TfjsTrainer(scoreLoop, { trainLoopConfig: { lr: 2, epochs: 1 }, scalingConfig: { numWorkers: 2 }, tfjsConfig: { backend: 'cpu' } });
+  const grid = await new Tuner(trainer, { tuneConfig: { metric: 'score', mode: 'max' }, runConfig: { name: 'tfjs-trainer', storagePath } }).fit();
+  assert.equal(grid.numErrors, 0);
+  assert.equal(grid.getBestResult().metrics!.score, 2);
 });
 
 test('a trainer with datasets is refused as a trainable, with a message saying why', async () => {

@@ -56,15 +56,16 @@ class TuneReportCallback implements TrainCallback {
 export async function runTrainerTrial(config: Record<string, any>, args: TrainerTrialArgs, session: TrialSessionLike): Promise<void> {
   const loop = await ray.loadExport<(c: unknown) => unknown>(args.loop);
   const { DataParallelTrainer } = await import('./data-parallel-trainer.js');
-  const base = (args.options.trainLoopConfig ?? {}) as Record<string, unknown>;
+  const { framework: _saved, ...savedOptions } = args.options; // the framework travels in args.framework
+  const base = (savedOptions.trainLoopConfig ?? {}) as Record<string, unknown>;
   const merged = { ...base, ...((config.trainLoopConfig as Record<string, unknown> | undefined) ?? {}) };
   const abort = new AbortController();
   const resume = session.checkpoint?.path;
   const options: DataParallelTrainerOptions<unknown> = {
-    ...args.options,
+    ...savedOptions,
     trainLoopConfig: merged,
     runConfig: {
-      ...args.options.runConfig,
+      ...savedOptions.runConfig,
       // A fresh run per (re)start of the trial: a restored or exploited trial resumes from Tune's checkpoint.
       name: `train_${Date.now().toString(36)}`,
       storagePath: session.context.trialDir,
