@@ -5,7 +5,8 @@
  *   pnpm bench data [--rows N] [--files F] [--runs R] [--regenerate] [--no-scaling | --scaling-only] [--json out.json]
  *
  * The rides table (see `datasets.ts`) is written once by DuckDB and reused. Both engines
- * run the same query, warmed up once and then timed `--runs` times (median reported):
+ * run the same query, warmed up once and then timed in `--runs` rounds, alternating
+ * (the median of the per-round ratios is reported):
  *   SELECT zone, count(*), sum(fare), avg(fare) FROM rides GROUP BY zone ORDER BY zone
  * ray-ts: `readParquet(dir).groupBy('zone').aggregate(Count, Sum('fare'), Mean('fare')).takeAll()`.
  * Both results are compared group by group.
@@ -17,7 +18,9 @@ import * as data from '@ray-ts/data';
 import { dataSet, describeSet, RIDES_SQL } from './datasets.js';
 import { heavyBatch } from './defs.js';
 import { openDuck, sqlString } from './duck.js';
-import { describeRuns, fmt, warmThenTime, type Timed } from './timing.js';
+import { treeCpuSeconds } from './cpu-time.js';
+import { rawRun } from './raw-scaling.js';
+import { describeRuns, fmt, median, pairedRuns, timed, type Paired } from './timing.js';
 
 /** About 1 GB of Parquet (16.3 bytes per row as DuckDB writes this table). */
 const DEFAULT_ROWS = 62_000_000;
@@ -54,36 +57,69 @@ function agree(ours: Group[], duck: Group[]): string {
   return `yes (${ours.length} groups: keys and counts equal, sums and means within 1e-9)`;
 }
 
-async function groupBy(dir: string): Promise<{ ours: Timed<Group[]>; duck: Timed<Group[]>; threads: number; stats: string }> {
+/** Wraps `fn` to record the CPU seconds (all processes: driver, workers, DuckDB's threads) of each call into `into`. */
+function withCpu<T>(fn: () => Promise<T>, into: number[]): () => Promise<T> {
+  return async () => {
+    const c = treeCpuSeconds();
+    const r = await fn();
+    into.push(treeCpuSeconds() - c);
+    return r;
+  };
+}
+
+async function groupBy(dir: string): Promise<{ runs: Paired<Group[], Group[]>; cpu: [number[], number[]]; threads: number; stats: string }> {
   const ds = () => data.readParquet(dir).groupBy('zone').aggregate(new data.Count(), new data.Sum('fare'), new data.Mean('fare'));
   let last = ds();
-  const ours = await warmThenTime(async () => {
-    last = ds();
-    const rows = await last.takeAll();
-    return rows.map((r) => [r.zone, r['count()'], r['sum(fare)'], r['mean(fare)']] as Group);
-  }, RUNS);
-  const stats = await last.stats();
   const duckdb = await openDuck();
   try {
     const sql = `SELECT zone, count(*), sum(fare), avg(fare) FROM read_parquet(${sqlString(`${dir}/*.parquet`)}) GROUP BY zone ORDER BY zone`;
-    const duck = await warmThenTime(async () => (await duckdb.rows(sql)).map((r) => r.map(Number) as Group), RUNS);
-    return { ours, duck, threads: await duckdb.threads(), stats };
+    const cpu: [number[], number[]] = [[], []];
+    const runs = await pairedRuns(withCpu(async () => {
+      last = ds();
+      const rows = await last.takeAll();
+      return rows.map((r) => [r.zone, r['count()'], r['sum(fare)'], r['mean(fare)']] as Group);
+    }, cpu[0]), withCpu(async () => (await duckdb.rows(sql)).map((r) => r.map(Number) as Group), cpu[1]), RUNS);
+    // Drop the warm-up runs' CPU.
+    return { runs, cpu: [cpu[0].slice(1), cpu[1].slice(1)], threads: await duckdb.threads(), stats: await last.stats() };
   } finally {
     duckdb.close();
   }
 }
 
-/** Rows/s of a CPU-bound mapBatches over the `fare` column of the first files, with `cpus` CPUs. */
-async function scaling(files: string[], rows: number, cpus: number): Promise<Timed<number>> {
+/** A timed run: wall seconds, and CPU seconds of the driver and every process it started. */
+interface Run {
+  seconds: number;
+  cpu: number;
+}
+
+/** A CPU-bound mapBatches over the `fare` column of `files` with `cpus` CPUs, timed after one warm-up run. */
+async function scalingRun(files: string[], rows: number, cpus: number): Promise<Run> {
   await ray.init({ numCpus: cpus });
   try {
     const run = () => data.readParquet(files, { columns: ['fare'] }).mapBatches(heavyBatch, { batchFormat: 'columns', batchSize: 65536 }).count();
-    const t = await warmThenTime(run, RUNS);
-    if (t.result !== rows) throw new Error(`mapBatches saw ${t.result} rows, expected ${rows}`);
-    return t;
+    await run();
+    const cpu0 = treeCpuSeconds();
+    const [n, seconds] = await timed(run);
+    const cpu = treeCpuSeconds() - cpu0;
+    if (n !== rows) throw new Error(`mapBatches saw ${n} rows, expected ${rows}`);
+    return { seconds, cpu };
   } finally {
     ray.shutdown();
   }
+}
+
+/**
+ * mapBatches with 1 and 2 CPUs, and the plain-process reference (raw-scaling.ts), one
+ * of each per round so that the four see about the same machine load.
+ */
+async function scaling(files: string[], rows: number): Promise<{ ours: Run[][]; raw: Run[][] }> {
+  const ours: Run[][] = [[], []];
+  const raw: Run[][] = [[], []];
+  for (let r = 0; r < RUNS; r++) {
+    for (const cpus of [1, 2]) ours[cpus - 1]!.push(await scalingRun(files, rows, cpus));
+    for (const procs of [1, 2]) raw[procs - 1]!.push(await rawRun(procs, rows));
+  }
+  return { ours, raw };
 }
 
 if (ray.isMain(import.meta)) {
@@ -95,28 +131,38 @@ if (ray.isMain(import.meta)) {
     data.DataContext.getCurrent().enableProgressBars = false;
     const g = await groupBy(set.dir);
     ray.shutdown();
-    const ratio = g.ours.median / g.duck.median;
-    console.log(`\ngroup-by: SELECT zone, count(*), sum(fare), avg(fare) ... GROUP BY zone ORDER BY zone (warm, ${RUNS} timed runs each)`);
-    console.log(`  ray-ts Data (${info.resources.CPU} CPUs)  ${describeRuns(g.ours)}  ${(ROWS / g.ours.median / 1e6).toFixed(1)} M rows/s`);
-    console.log(`  DuckDB (${g.threads} threads)      ${describeRuns(g.duck)}  ${(ROWS / g.duck.median / 1e6).toFixed(1)} M rows/s`);
-    console.log(`  results agree: ${agree(g.ours.result, g.duck.result)}`);
-    console.log(`  ours/DuckDB time ratio: ${ratio.toFixed(2)}x (target: within 3x: ${ratio <= 3 ? 'met' : 'not met'})`);
+    const { a: ours, b: duck, ratio } = g.runs;
+    console.log(`\ngroup-by: SELECT zone, count(*), sum(fare), avg(fare) ... GROUP BY zone ORDER BY zone (warm, ${RUNS} rounds, ours and DuckDB alternating)`);
+    console.log(`  ray-ts Data (${info.resources.CPU} CPUs)  ${describeRuns(ours)}  ${(ROWS / ours.median / 1e6).toFixed(1)} M rows/s`);
+    console.log(`  DuckDB (${g.threads} threads)      ${describeRuns(duck)}  ${(ROWS / duck.median / 1e6).toFixed(1)} M rows/s`);
+    console.log(`  results agree: ${agree(ours.result, duck.result)}`);
+    console.log(`  ours/DuckDB time ratio: ${ratio.toFixed(2)}x median of rounds (${g.runs.ratios.map((x) => x.toFixed(2)).join(', ')}); ratio of medians ${(ours.median / duck.median).toFixed(2)}x (target: within 3x: ${ratio <= 3 ? 'met' : 'not met'})`);
+    const [oc, dc] = [median(g.cpu[0]), median(g.cpu[1])];
+    console.log(`  CPU seconds per run (all processes, median): ray-ts ${oc.toFixed(2)} (${(oc * 1e9 / ROWS).toFixed(1)} ns/row), DuckDB ${dc.toFixed(2)} (${(dc * 1e9 / ROWS).toFixed(1)} ns/row), ratio ${(oc / dc).toFixed(2)}x: the work, whatever the load`);
     console.log(`  ray-ts per-operator stats of the last run:\n${g.stats.replace(/^/gm, '    ')}`);
-    json.groupBy = { oursSeconds: g.ours.seconds, duckdbSeconds: g.duck.seconds, ratio };
+    json.groupBy = { oursSeconds: ours.seconds, duckdbSeconds: duck.seconds, ratios: g.runs.ratios, ratio, oursCpu: g.cpu[0], duckdbCpu: g.cpu[1] };
   }
   if (!args['no-scaling']) {
     const files = [`${set.dir}/part-0000.parquet`, `${set.dir}/part-0001.parquet`].slice(0, Math.min(2, FILES));
     const rows = Math.floor((ROWS * files.length) / FILES);
-    console.log(`\nmapBatches scaling: a CPU-bound batch function over 'fare' of ${fmt(rows)} rows (${files.length} files), warm, ${RUNS} timed runs (median)`);
-    const perCpu: number[] = [];
-    for (const cpus of [1, 2]) {
-      const t = await scaling(files, rows, cpus);
-      perCpu.push(rows / t.median);
-      console.log(`  ${cpus} CPU${cpus > 1 ? 's' : ' '}: ${(rows / t.median / 1e6).toFixed(2)} M rows/s (${t.median.toFixed(2)} s)`);
-    }
-    const speedup = perCpu[1]! / perCpu[0]!;
-    console.log(`  speedup 2 vs 1 CPU: ${speedup.toFixed(2)}x (linear = 2.00x)`);
-    json.scaling = { rows, rowsPerSec: perCpu, speedup };
+    console.log(`\nmapBatches scaling: a CPU-bound batch function over 'fare' of ${fmt(rows)} rows (${files.length} files), ${RUNS} rounds of [1 CPU, 2 CPUs, plain 1 process, plain 2 processes], each ray-ts run after a warm-up run`);
+    const { ours, raw } = await scaling(files, rows);
+    const speedups = (t: Run[][]) => t[0]!.map((r, i) => r.seconds / t[1]![i]!.seconds);
+    const cpuRatio = (t: Run[][]) => median(t[1]!.map((r) => r.cpu)) / median(t[0]!.map((r) => r.cpu));
+    const line = (label: string, t: Run[]) => {
+      const s = t.map((r) => r.seconds);
+      return `  ${label}${(rows / median(s) / 1e6).toFixed(2)} M rows/s (median ${median(s).toFixed(2)} s of ${s.map((x) => x.toFixed(2)).join(', ')}; CPU ${median(t.map((r) => r.cpu)).toFixed(2)} s)`;
+    };
+    console.log(line('ray-ts 1 CPU     : ', ours[0]!));
+    console.log(line('ray-ts 2 CPUs    : ', ours[1]!));
+    console.log(line('plain 1 process  : ', raw[0]!));
+    console.log(line('plain 2 processes: ', raw[1]!));
+    const speedup = median(speedups(ours));
+    const rawSpeedup = median(speedups(raw));
+    console.log(`  speedup 2 vs 1 CPU: ${speedup.toFixed(2)}x median of rounds (${speedups(ours).map((x) => x.toFixed(2)).join(', ')}); linear = 2.00x`);
+    console.log(`  plain processes, same rounds: ${rawSpeedup.toFixed(2)}x (${speedups(raw).map((x) => x.toFixed(2)).join(', ')}): what the machine gave at the time`);
+    console.log(`  CPU seconds 2 CPUs / 1 CPU: ray-ts ${cpuRatio(ours).toFixed(2)}, plain ${cpuRatio(raw).toFixed(2)} (1.00: using two cores adds no work; the speedup two free cores would give is 2 / this)`);
+    json.scaling = { rows, ours, raw, speedup, rawSpeedup, cpuRatio: cpuRatio(ours), rawCpuRatio: cpuRatio(raw) };
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(json, null, 2));
 }

@@ -36,6 +36,44 @@ export async function warmThenTime<T>(fn: () => Promise<T>, runs: number): Promi
   return { result, seconds, median: median(seconds) };
 }
 
+/** Two workloads timed in alternation, so that both see the same machine load. */
+export interface Paired<A, B> {
+  a: Timed<A>;
+  b: Timed<B>;
+  /** a/b time of each round. */
+  ratios: number[];
+  /** Median of `ratios`. */
+  ratio: number;
+}
+
+/**
+ * Runs `a` and `b` once each untimed (warm-up), then `runs` rounds of both, timed, the
+ * order swapped every round: on a machine shared with other work, the ratio of one
+ * round is of two runs seconds apart, not of two phases minutes apart.
+ */
+export async function pairedRuns<A, B>(a: () => Promise<A>, b: () => Promise<B>, runs: number): Promise<Paired<A, B>> {
+  let ra: A = await a();
+  let rb: B = await b();
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+    for (const which of order) {
+      if (which === 'a') {
+        const [r, s] = await timed(a);
+        ra = r;
+        sa.push(s);
+      } else {
+        const [r, s] = await timed(b);
+        rb = r;
+        sb.push(s);
+      }
+    }
+  }
+  const ratios = sa.map((s, i) => s / sb[i]!);
+  return { a: { result: ra, seconds: sa, median: median(sa) }, b: { result: rb, seconds: sb, median: median(sb) }, ratios, ratio: median(ratios) };
+}
+
 /** `1.23 s (1.20, 1.23, 1.31)`. */
 export function describeRuns(t: Timed<unknown>): string {
   return `${t.median.toFixed(2)} s median of ${t.seconds.length} (${t.seconds.map((s) => s.toFixed(2)).join(', ')})`;

@@ -3,7 +3,7 @@
  * (gradients allreduced every step) with 1 and 2 workers, measured in the same run, and
  * the scaling efficiency (samples/s with 2 workers / (2 x samples/s with 1 worker)).
  *
- *   pnpm bench train [--rows 16384] [--hidden 256] [--batch 512] [--epochs 3] [--json out.json]
+ *   pnpm bench train [--rows 16384] [--hidden 1024] [--batch 1024] [--epochs 3] [--json out.json]
  *
  * Figure: samples/s = examples of an epoch (all workers) / that epoch's wall time in rank 0
  * (reading the shard, forward, backward, allreduce, apply), median over the epochs after
@@ -44,8 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     args: [...argv],
     options: {
       rows: { type: 'string', default: '16384' },
-      hidden: { type: 'string', default: '256' },
-      batch: { type: 'string', default: '512' },
+      hidden: { type: 'string', default: '1024' },
+      batch: { type: 'string', default: '1024' },
       epochs: { type: 'string', default: '3' },
       json: { type: 'string' },
     },

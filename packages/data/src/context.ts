@@ -39,6 +39,13 @@ export class DataContext {
   defaultBatchSize = 1024;
   /** Target rows per block that readers yield (`ReadOptions.blockRows`). @default 65536 */
   targetBlockRows = 65536;
+  /**
+   * Bytes a task's output block holds at least before it is flushed at `targetBlockRows`
+   * rows: blocks of small rows are coalesced (Ray's `target_min_block_size`), since every
+   * block costs a put, a stream item and its bookkeeping in the driver whatever its size.
+   * A block is always flushed at 64 MiB, and at the end of its task. @default 4 MiB
+   */
+  targetMinBlockBytes = 4 * 1024 * 1024;
 
   /** The context of this process (created on first use). */
   static getCurrent(): DataContext {
@@ -54,6 +61,7 @@ export class DataContext {
       readParallelism: this.readParallelism,
       defaultBatchSize: this.defaultBatchSize,
       targetBlockRows: this.targetBlockRows,
+      targetMinBlockBytes: this.targetMinBlockBytes,
     });
   }
 }
@@ -65,4 +73,5 @@ export interface DataContextSnapshot {
   readonly readParallelism: number;
   readonly defaultBatchSize: number;
   readonly targetBlockRows: number;
+  readonly targetMinBlockBytes: number;
 }

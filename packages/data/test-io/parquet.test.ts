@@ -91,19 +91,26 @@ describe('parquet', () => {
     await assert.rejects(parquetDatasource(join(t.dir, 'nope/*.parquet')).plan(1), FileNotFoundError);
   });
 
-  it('throws SchemaMismatchError naming both files at plan time', async () => {
+  it('throws SchemaMismatchError naming both files (at plan time, or in the read task with a task per file)', async () => {
     const dir = join(t.dir, 'mixed');
     await writeAll(parquetDatasink(join(dir, 'a')), [[tableFromColumns([col('x', new Int32(), [1, 2])], 2)]]);
     await writeAll(parquetDatasink(join(dir, 'b')), [[tableFromColumns([col('x', new Utf8(), ['1', '2'])], 2)]]);
     const [a] = readdirSync(join(dir, 'a')).map((n) => join(dir, 'a', n));
     const [b] = readdirSync(join(dir, 'b')).map((n) => join(dir, 'b', n));
-    await assert.rejects(parquetDatasource(dir).plan(2), (e: unknown) => {
+    const mismatch = (e: unknown) => {
       assert.ok(e instanceof SchemaMismatchError);
       assert.equal(e.path, b);
       assert.equal(e.expectedFrom, a);
       assert.ok(e.message.includes(a!) && e.message.includes(b!), e.message);
       return true;
-    });
+    };
+    // Fewer files than tasks: the driver reads every footer while planning.
+    await assert.rejects(parquetDatasource(dir).plan(4), mismatch);
+    // A task per file: planning reads the first footer only; the task reading b checks it.
+    const tasks = await parquetDatasource(dir).plan(2);
+    assert.equal(tasks.length, 2);
+    await runTask(tasks[0]!);
+    await assert.rejects(runTask(tasks[1]!), mismatch);
   });
 
   it('writes sliced tables, dictionary strings and small ints', async () => {

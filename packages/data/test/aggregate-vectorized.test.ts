@@ -93,6 +93,21 @@ test('string keys, dictionary keys and multi-column keys', () => {
   check(table({ a: { type: new Utf8(), values: s }, b: { type: new Int32(), values: ints }, v: { type: new Float64(), values: vals } }), ['a', 'b'], 'multi');
 });
 
+test('numeric dictionary keys: blocks sliced from one batch share a dictionary; with null keys, groups in order of appearance', () => {
+  const zones = Array.from({ length: N }, (_, i) => (i % 13 === 5 ? null : (i * 37) % 41) as number | null);
+  const t = table({ k: { type: new Dictionary(new Int32(), new Int32()), values: zones }, v: { type: new Float64(), values: vals } });
+  check(t, ['k'], 'numeric dictionary');
+  // Without null keys the map side aggregates per dictionary entry, then merges into groups.
+  const dense = zones.map((z, i) => z ?? i % 7);
+  check(table({ k: { type: new Dictionary(new Int32(), new Int32()), values: dense }, v: { type: new Float64(), values: vals } }), ['k'], 'dictionary entries');
+  const words = ['b', 'a', 'c', 'a'];
+  check(table({ k: { type: new Dictionary(new Utf8(), new Int32()), values: dense.map((z) => words[z % 4]!) }, v: { type: new Int32(), values: vals.map((v) => (v === null ? null : Math.round(v))) } }), ['k'], 'string dictionary entries');
+  const first = partialAggregate(t.slice(0, 500), ['k'], [new Count().spec]);
+  const seen: unknown[] = [];
+  for (const z of zones.slice(0, 500)) if (!seen.includes(z)) seen.push(z);
+  assert.deepEqual(blockToRows(first).map((r) => r.k), seen);
+});
+
 test('int64 keys and values (including beyond 2^53), whole-table aggregation', () => {
   const big = [1n, -5n, 2n ** 60n, 2n ** 60n + 1n, null];
   const k = Array.from({ length: N }, (_, i) => big[i % big.length]!);

@@ -27,6 +27,8 @@ export interface EmitOptions {
   targetRows: number;
   /** Flush an output block at this many bytes. */
   targetBytes: number;
+  /** Flush at `targetRows` only once the block holds this many bytes. @default 0 */
+  minBytes?: number;
   inputFiles?: string[];
 }
 
@@ -68,7 +70,7 @@ export async function* emitBlocks(blocks: AsyncIterable<Block>, opts: EmitOption
     pending.push(b);
     rows += b.numRows;
     bytes += blockMetadata(b).sizeBytes;
-    if (rows >= opts.targetRows || bytes >= opts.targetBytes) {
+    if ((rows >= opts.targetRows && bytes >= (opts.minBytes ?? 0)) || bytes >= opts.targetBytes) {
       yield* flush();
       // Core sends a worker's messages when its event loop turns; a task that only awaits
       // microtasks would hold every yielded block back until it ends.

@@ -12,6 +12,7 @@ import type { Block } from '../block.js';
 import { concatBlocks } from '../block/block-accessor.js';
 import { DataError, DataOperatorError } from '../errors.js';
 import { readerFor, writerFor, type ReadOptions, type ReadTask, type WriteResult } from '../io/datasource.js';
+import { SchemaMismatchError } from '../io/errors.js';
 import '../io/index.js';
 import '../sources/range-datasource.js';
 import { emitBlocks, type EmitOptions } from './ref-bundle.js';
@@ -34,7 +35,8 @@ async function* guardRead(opName: string, task: ReadTask, blocks: AsyncIterable<
   try {
     yield* blocks;
   } catch (err) {
-    if (err instanceof DataOperatorError) throw err;
+    // A file that does not match the read's schema is the input's fault, not an operator's.
+    if (err instanceof DataOperatorError || err instanceof SchemaMismatchError) throw err;
     throw new DataOperatorError(opName, err, { inputFiles: task.paths.length ? task.paths : undefined });
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as ray from '@ray-ts/core';
 import { DataError, DataOperatorError } from '../errors.js';
+import { SchemaMismatchError } from '../io/errors.js';
 import type { BlockItem, RefBundle } from './ref-bundle.js';
 
 /**
@@ -15,7 +16,8 @@ import type { BlockItem, RefBundle } from './ref-bundle.js';
 export function toDataError(opName: string, err: unknown): Error {
   if (err instanceof DataError) return err;
   const cause = (err as { cause?: unknown })?.cause;
-  if (err instanceof ray.RayTaskError && cause instanceof DataError) {
+  // Data errors, and a file whose schema differs from the read's (found by the read task), come as themselves.
+  if (err instanceof ray.RayTaskError && (cause instanceof DataError || cause instanceof SchemaMismatchError)) {
     if (err.remoteStack && !cause.stack?.includes('--- remote stack')) {
       cause.stack = `${cause.stack ?? ''}\n  --- remote stack (pid ${err.pid}) ---\n${err.remoteStack}`;
     }

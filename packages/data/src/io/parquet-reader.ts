@@ -11,12 +11,12 @@ import { parquetScan, parquetSchema, type AsyncBuffer, type ColumnChunk, type Fi
 import { compressors } from 'hyparquet-compressors';
 import { dataFrom, makeTable, sliceRows } from './arrow-build.js';
 import { registerReader, type ReadOptions } from './datasource.js';
-import { DataSourceError } from './errors.js';
+import { DataSourceError, SchemaMismatchError } from './errors.js';
 import type { RangeReader } from './filesystem.js';
-import type { ParquetTaskFile } from './parquet-datasource.js';
+import type { ExpectedSchema, ParquetTaskFile } from './parquet-datasource.js';
 import { IndexBuffers } from './parquet-output.js';
 import { decodeColumnChunk, FastPathUnsupported, flatColumn, type FlatColumn } from './parquet-pages.js';
-import { asyncBufferOf, parquetColumns, RAW_PARSERS, readParquetMetadata } from './parquet-schema.js';
+import { asyncBufferOf, parquetColumns, RAW_PARSERS, readParquetMetadata, schemaDifference } from './parquet-schema.js';
 import { fsOf, pathColumn, projectColumns, taskSettings, wantsPathColumn, type TaskSettings } from './read-helpers.js';
 
 function wrap(path: string, err: unknown): Error {
@@ -120,6 +120,13 @@ class FileReader {
   }
 }
 
+/** Throws when a file's columns differ from the schema the datasource planned with. */
+function checkSchema(path: string, columns: { name: string; type: DataType }[], expect: ExpectedSchema | undefined): void {
+  if (!expect || expect.path === path) return;
+  const diff = schemaDifference(expect.columns, columns, expect.only);
+  if (diff) throw new SchemaMismatchError(path, expect.path, diff);
+}
+
 async function* readParquet(params: Record<string, unknown>, options: ReadOptions): AsyncGenerator<Table> {
   const s = taskSettings(params, options);
   const withPath = wantsPathColumn(s);
@@ -129,6 +136,7 @@ async function* readParquet(params: Record<string, unknown>, options: ReadOption
     const file = await asyncBufferOf(fsOf(s, f.path), f.path, f.size, s.columns ? 1 << 20 : 16 << 20);
     const metadata = await readParquetMetadata(file, f.path);
     const all = parquetColumns(metadata);
+    checkSchema(f.path, all, params.expect as ExpectedSchema | undefined);
     const tree = parquetSchema(metadata);
     const names = projectColumns(f.path, all.map((c) => c.name), s);
     const columns: ColumnPlan[] = names.map((name) => {

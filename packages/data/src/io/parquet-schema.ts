@@ -90,8 +90,8 @@ export function parquetColumns(metadata: FileMetaData): { name: string; type: Da
 
 /** Why two files' column lists differ (only `columns` when given), or undefined when they match. */
 export function schemaDifference(
-  a: { name: string; type: DataType }[],
-  b: { name: string; type: DataType }[],
+  a: { name: string; type: DataType | string }[],
+  b: { name: string; type: DataType | string }[],
   columns?: string[],
 ): string | undefined {
   const pick = (cols: typeof a) => (columns ? cols.filter((c) => columns.includes(c.name)) : cols);

@@ -10,6 +10,7 @@ import { Table, type Vector } from 'apache-arrow';
 import type { AggregateSpec } from '../../aggregate.js';
 import type { Block } from '../../block.js';
 import { stateFields, stateFor, type AggState } from './agg-state.js';
+import { aggregateByEntry, type EntryTarget } from './entry-aggregate.js';
 import { GroupKeys } from './group-keys.js';
 
 function column(block: Block, name: string): Vector {
@@ -19,12 +20,12 @@ function column(block: Block, name: string): Vector {
 }
 
 /** Groups and aggregation states, fed block by block. */
-export class Aggregator {
+export class Aggregator implements EntryTarget {
   private readonly groups: GroupKeys;
   /** The state of each aggregation; sum and mean of one column share one. */
-  private readonly states: AggState[];
+  readonly states: AggState[];
   /** For each aggregation, whether it owns its state (shared states are fed once). */
-  private readonly owner: boolean[];
+  readonly owner: boolean[];
 
   constructor(readonly keys: readonly string[], readonly aggs: readonly AggregateSpec[]) {
     this.groups = new GroupKeys(keys);
@@ -46,16 +47,31 @@ export class Aggregator {
     return this.groups.size;
   }
 
-  private assign(block: Block): Int32Array {
-    const ids = this.groups.assign(block);
+  /** Makes the states room for the groups seen so far. */
+  growStates(): void {
     const g = this.groups.size;
     for (const s of this.states) s.grow(g);
+  }
+
+  /** A column of a block (a TypeError naming the columns when it is missing). */
+  column(block: Block, name: string): Vector {
+    return column(block, name);
+  }
+
+  private assign(block: Block): Int32Array {
+    const ids = this.groups.assign(block);
+    this.growStates();
     return ids;
   }
 
   /** Accumulates the rows of a block. */
   addRows(block: Block): void {
     if (block.numRows === 0) return;
+    const key = this.groups.dictionaryKey(block);
+    if (key) {
+      aggregateByEntry(this, block, key.data, key.grouper);
+      return;
+    }
     const cols = this.aggs.map((a) => (a.on === undefined ? undefined : column(block, a.on)));
     const ids = this.assign(block);
     this.states.forEach((s, j) => this.owner[j] && s.add(ids, cols[j], block.numRows));

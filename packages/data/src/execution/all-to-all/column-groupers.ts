@@ -4,12 +4,13 @@
  * dates in days and 64-bit ints) are coded from Arrow's typed arrays, through a direct
  * lookup table when they are integers in a compact range and a hash table otherwise;
  * strings and bytes are hashed straight from Arrow's buffers; dictionary columns code
- * each dictionary entry once per chunk; anything else goes through a `Map` of values.
+ * each dictionary entry once ({@link DictionaryGrouper}); anything else goes through a `Map` of values.
  */
 import { DataType, DateUnit, makeVector, type Data, type Vector } from 'apache-arrow';
 import { plainValue } from '../../block/block-accessor.js';
 import { buildVector } from '../../block/block-builder.js';
 import { vectorFrom } from '../../io/arrow-build.js';
+import { DictionaryGrouper } from './dictionary-grouper.js';
 import { BytesTable, NumberTable } from './hash-tables.js';
 
 /** Codes of one key column. */
@@ -230,66 +231,6 @@ class BytesGrouper implements ColumnGrouper {
   }
 }
 
-/** Dictionary-encoded columns: each entry is coded once per chunk by the grouper of the value type. */
-class DictionaryGrouper implements ColumnGrouper {
-  private readonly inner: ColumnGrouper;
-
-  constructor(type: DataType) {
-    this.inner = grouperFor((type as unknown as { dictionary: DataType }).dictionary);
-  }
-
-  get size(): number {
-    return this.inner.size;
-  }
-
-  codes(data: Data, out: Int32Array, at: number): void {
-    const dictionary = data.dictionary!;
-    const single = dictionary.data.length === 1 ? dictionary.data[0]! : undefined;
-    const idx = data.values as ArrayLike<number>;
-    const trans = new Int32Array(dictionary.length).fill(-1);
-    if (single && data.nullCount === 0) {
-      for (let i = 0; i < data.length; i++) {
-        const k = idx[i]!;
-        let c = trans[k]!;
-        if (c < 0) c = trans[k] = this.inner.codeAt(single, k);
-        out[at + i] = c;
-      }
-      return;
-    }
-    for (let i = 0; i < data.length; i++) {
-      if (isNullAt(data, i)) {
-        out[at + i] = this.inner.nullGroup();
-        continue;
-      }
-      const k = idx[i]!;
-      let c = trans[k]!;
-      if (c < 0) {
-        const entry = single ?? buildVector([dictionary.get(k)], 'key', dictionary.type).data[0]!;
-        c = trans[k] = this.inner.codeAt(entry, single ? k : 0);
-      }
-      out[at + i] = c;
-    }
-  }
-
-  codeAt(data: Data, i: number): number {
-    const out = new Int32Array(1);
-    this.codes(data.slice(i, 1), out, 0);
-    return out[0]!;
-  }
-
-  nullGroup(): number {
-    return this.inner.nullGroup();
-  }
-
-  value(code: number): unknown {
-    return this.inner.value(code);
-  }
-
-  vector(codes: ArrayLike<number>, name: string): Vector {
-    return this.inner.vector(codes, name);
-  }
-}
-
 /** Any other type: values through a Map (structured values keyed by their JSON). */
 class ValueGrouper implements ColumnGrouper {
   size = 0;
@@ -342,7 +283,7 @@ function vectorOf(data: Data): Vector {
 
 /** The grouper for a column type. */
 export function grouperFor(type: DataType): ColumnGrouper {
-  if (DataType.isDictionary(type)) return new DictionaryGrouper(type);
+  if (DataType.isDictionary(type)) return new DictionaryGrouper(grouperFor((type as unknown as { dictionary: DataType }).dictionary));
   if (DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== 0) || (DataType.isDate(type) && type.unit === DateUnit.DAY)) {
     return new NumberGrouper(type);
   }

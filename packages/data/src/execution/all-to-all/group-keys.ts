@@ -4,9 +4,10 @@
  * one column at a time through a {@link PairTable}, so a group id stands for a tuple of
  * codes without building the tuple.
  */
-import type { Vector } from 'apache-arrow';
+import { DataType, type Data, type Vector } from 'apache-arrow';
 import type { Block } from '../../block.js';
 import { grouperFor, type ColumnGrouper } from './column-groupers.js';
+import { DictionaryGrouper } from './dictionary-grouper.js';
 import { PairTable } from './hash-tables.js';
 import { compareKeys, compareValues, type KeyTuple } from './sort-key.js';
 
@@ -94,6 +95,21 @@ export class GroupKeys {
       }
     }
     return ids;
+  }
+
+  /**
+   * When the block's only key column is a single dictionary chunk without nulls (over a
+   * single-chunk dictionary), that chunk and its grouper, which codes whole entries
+   * ({@link DictionaryGrouper.entryCodes}); otherwise undefined.
+   */
+  dictionaryKey(block: Block): { data: Data; grouper: DictionaryGrouper } | undefined {
+    if (this.keys.length !== 1) return undefined;
+    const v = this.column(block, this.keys[0]!);
+    const data = v.data.length === 1 ? v.data[0]! : undefined;
+    if (!data || data.nullCount > 0 || !DataType.isDictionary(data.type) || data.dictionary?.data.length !== 1) return undefined;
+    this.cols ??= [grouperFor(v.type)];
+    const grouper = this.cols[0];
+    return grouper instanceof DictionaryGrouper ? { data, grouper } : undefined;
   }
 
   /** The codes of each key column for group `g`. */

@@ -73,7 +73,7 @@ export class ActorPoolMapOperator extends StreamingTaskOperator {
     best.inFlight++;
     best.calls++;
     const gen = best.handle.process.remote(
-      { targetRows: this.env.ctx.targetBlockRows, targetBytes: 64 * 1024 * 1024 },
+      { targetRows: this.env.ctx.targetBlockRows, targetBytes: 64 * 1024 * 1024, minBytes: this.env.ctx.targetMinBlockBytes },
       ...inputs.map((b) => b.ref),
     ) as unknown as ray.ObjectRefGenerator<unknown>;
     this.track(gen, inputs, () => best.inFlight--);

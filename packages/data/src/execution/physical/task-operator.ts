@@ -32,7 +32,7 @@ export abstract class StreamingTaskOperator extends PhysicalOperator {
 
   /** Output coalescing targets for this operator's tasks. */
   protected emitOptions(): EmitOptions {
-    return { targetRows: this.env.ctx.targetBlockRows, targetBytes: 64 * 1024 * 1024 };
+    return { targetRows: this.env.ctx.targetBlockRows, targetBytes: 64 * 1024 * 1024, minBytes: this.env.ctx.targetMinBlockBytes };
   }
 
   /** Consumes a launched task's stream into ordered output; frees `inputs` when it is done. */
