@@ -8,24 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getContext, prepareModel, prepareOptimizer, report, trainOnBatch, useBackend } from '@ray-ts/train';
+// The synthetic data set of the train-mlp example (deterministic example i).
+import { example, FEATURES } from '../train-mlp/mlp.js';
 
-/** Features per example. */
-export const FEATURES = 8;
-const TRUE_W = [0.9, -1.3, 0.4, 1.1, -0.7, 0.2, -1.6, 0.8];
 /** Held-out examples: ids [HOLDOUT, HOLDOUT + 1000), never trained on. */
 const HOLDOUT = 1_000_000;
-
-/** Deterministic example `i`: features in [-1, 1) from a hash of i; label = sign of a fixed linear function plus a product term. */
-export function example(i: number): { x: number[]; label: number } {
-  const x: number[] = [];
-  let h = (i + 1) * 2654435761;
-  for (let f = 0; f < FEATURES; f++) {
-    h = Math.imul(h ^ (h >>> 15), 2246822519) >>> 0;
-    x.push((h / 2 ** 32) * 2 - 1);
-  }
-  const s = x.reduce((acc, v, f) => acc + v * TRUE_W[f]!, 0) + 0.5 * x[0]! * x[1]!;
-  return { x, label: s > 0 ? 1 : 0 };
-}
 
 /** Tensors of the examples with the given ids. */
 function tensors(ids: number[]): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
