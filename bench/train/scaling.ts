@@ -1,5 +1,5 @@
 /**
- * `pnpm bench train`: training throughput of the TensorFlow.js MLP of examples/train-mlp
+ * `pnpm bench train`: training throughput of the TensorFlow.js MLP of examples/distributed-training
  * (gradients allreduced every step) with 1 and 2 workers, measured in the same run, and
  * the scaling efficiency (samples/s with 2 workers / (2 x samples/s with 1 worker)).
  *
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as ray from '@ray-ts/core';
 import * as data from '@ray-ts/data';
 import { TfjsTrainer } from '@ray-ts/train';
-import { mlpLoop, rowsOf } from '../../examples/train-mlp/mlp.js';
+import { mlpLoop, rowsOf } from '../../examples/distributed-training/mlp.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getContext, prepareModel, prepareOptimizer, report, trainOnBatch, useBackend } from '@ray-ts/train';
-// The synthetic data set of the train-mlp example (deterministic example i).
-import { example, FEATURES } from '../train-mlp/mlp.js';
+// The synthetic data set of the distributed-training example (deterministic example i).
+import { example, FEATURES } from '../distributed-training/mlp.js';
 
 /** Held-out examples: ids [HOLDOUT, HOLDOUT + 1000), never trained on. */
 const HOLDOUT = 1_000_000;

@@ -1,5 +1,5 @@
 /**
- * Runs the serve-onnx example as its own process (as a user would) with 24 requests and
+ * Runs the serving example as its own process (as a user would) with 24 requests and
  * checks what it prints: every answer matches onnxruntime in-process, the model saw
  * batches, and bad input got a 400.
  */
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-test('serve-onnx serves the model over HTTP with batching, and its answers match onnxruntime', { timeout: 120_000 }, async () => {
+test('serving serves the model over HTTP with batching, and its answers match onnxruntime', { timeout: 120_000 }, async () => {
   const { stdout } = await run(process.execPath, ['--conditions=development', '--import', 'tsx', main, '--requests', '24', '--concurrency', '8'], {
     timeout: 110_000, // the example must exit by itself
   });

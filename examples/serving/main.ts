@@ -2,9 +2,9 @@
  * Serves an ONNX model over HTTP with ray-ts Serve, sends it concurrent requests, and
  * checks every answer against onnxruntime called directly in this process.
  *
- * Run: `node --conditions=development --import tsx examples/serve-onnx/main.ts
+ * Run: `node --conditions=development --import tsx examples/serving/main.ts
  * [--requests N] [--concurrency C] [--port P] [--keep-serving]`
- * (or deploy `examples/serve-onnx/serve.yaml` to a cluster with `ray-ts-serve deploy`).
+ * (or deploy `examples/serving/serve.yaml` to a cluster with `ray-ts-serve deploy`).
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';

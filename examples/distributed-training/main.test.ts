@@ -1,4 +1,4 @@
-/** Runs the train-mlp example as its own process (as a user would) and checks what it prints. */
+/** Runs the distributed-training example as its own process (as a user would) and checks what it prints. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 
-test('train-mlp trains on 2 workers with identical weights, keeps checkpoints and reloads the best', { timeout: 240_000 }, async () => {
-  const storage = mkdtempSync(join(tmpdir(), 'train-mlp-test-'));
+test('distributed-training trains on 2 workers with identical weights, keeps checkpoints and reloads the best', { timeout: 240_000 }, async () => {
+  const storage = mkdtempSync(join(tmpdir(), 'distributed-training-test-'));
   try {
     const { stdout } = await run(process.execPath, ['--conditions=development', '--import', 'tsx', main, '--epochs', '3', '--rows', '3072', '--storage', storage], { timeout: 230_000 });
     assert.match(stdout, /^training: 2 workers, 3,072 examples, global batch 64, 3 epochs$/m);

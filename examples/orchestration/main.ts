@@ -4,7 +4,7 @@
  * fans out), and a `SeenUrls` actor dedupes URLs so every page is fetched once. Prints the
  * pages crawled, the broken links found and pages/s, and checks them against the site.
  *
- *   node --conditions=development --import tsx examples/crawler/main.ts [--pages 200] [--latency-ms 20] [--seed 1]
+ *   node --conditions=development --import tsx examples/orchestration/main.ts [--pages 200] [--latency-ms 20] [--seed 1]
  */
 import * as ray from '@ray-ts/core';
 import { parseArgs } from 'node:util';

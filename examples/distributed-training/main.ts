@@ -3,7 +3,7 @@
  * of a Data dataset, gradients are averaged with allreduce every step, rank 0 saves a
  * checkpoint (model + Adam state) each epoch, and the best one is reloaded at the end.
  *
- *   node --conditions=development --import tsx examples/train-mlp/main.ts [--workers 2] [--epochs 4] [--rows 4096]
+ *   node --conditions=development --import tsx examples/distributed-training/main.ts [--workers 2] [--epochs 4] [--rows 4096]
  */
 import * as ray from '@ray-ts/core';
 import * as data from '@ray-ts/data';
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 const workers = Number(values.workers);
 const epochs = Number(values.epochs);
 const rows = Number(values.rows);
-const storagePath = values.storage ?? mkdtempSync(join(tmpdir(), 'train-mlp-'));
+const storagePath = values.storage ?? mkdtempSync(join(tmpdir(), 'distributed-training-'));
 
 // Workers hold one CPU each; the data pipeline needs CPUs of its own besides.
 await ray.init({ numCpus: workers + 2 });
