@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ray from '@ray-ts/core';
@@ -46,6 +46,18 @@ async function report(): Promise<AutoscalerReport> {
   return s.autoscaler;
 }
 
+/** What a failed assertion shows: the decisions and the end of the head's log. */
+function diagnose(r: AutoscalerReport): string {
+  const decisions = r.decisions.map((d) => `  ${new Date(d.at).toISOString()} ${d.action} ${d.nodeType ?? ''} ${d.count ?? ''} ${d.reason}`).join('\n');
+  let log = '';
+  try {
+    log = readFileSync(join(dir, 'node.log'), 'utf8').split('\n').slice(-40).join('\n');
+  } catch {
+    /* no log */
+  }
+  return `decisions:\n${decisions}\nhead log (end):\n${log}`;
+}
+
 const workers = async () => (await report()).nodes.length;
 const aliveWorkers = async () => (await fetchStatus(undefined, { address, token })).nodes!.filter((n) => n.state === 'ALIVE' && !n.isHead).length;
 
@@ -82,7 +94,7 @@ test('a burst of 40 one-CPU tasks adds nodes up to maxWorkers; idle nodes go aft
   const r = await report();
   assert.ok(r.decisions.some((d) => d.action === 'launch' && d.nodeType === 'cpu1' && /pending demand \{"CPU":1\}/.test(d.reason)), JSON.stringify(r.decisions));
   const launched = r.decisions.filter((d) => d.action === 'launch').reduce((n, d) => n + (d.count ?? 0), 0);
-  assert.equal(launched, 3, `launched ${launched} nodes in all for the burst (maxWorkers 3, none relaunched)`);
+  assert.equal(launched, 3, `launched ${launched} nodes in all for the burst (maxWorkers 3, none relaunched)\n${diagnose(r)}`);
   await waitFor(async () => (await workers()) === 0 && (await aliveWorkers()) === 0, 60_000, 'idle nodes removed');
   assert.ok((await report()).decisions.some((d) => d.action === 'terminate' && /idle/.test(d.reason)));
 });

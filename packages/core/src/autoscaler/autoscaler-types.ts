@@ -84,7 +84,8 @@ export interface Plan {
 export interface ScalingDecision {
   /** ms since epoch. */
   at: number;
-  action: 'launch' | 'terminate' | 'infeasible' | 'waiting' | 'request' | 'error';
+  /** `launch-failed`: a node did not start; `lost`: a node went away without the autoscaler removing it; `backoff`: launches of a type wait after failures. */
+  action: 'launch' | 'launch-failed' | 'lost' | 'backoff' | 'terminate' | 'infeasible' | 'waiting' | 'request' | 'error';
   nodeType?: string;
   count?: number;
   nodeId?: string;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Autoscaler, type AutoscalerHost } from './autoscaler.js';
 import { resolveClusterConfig } from './cluster-config.js';
-import { PROVIDER_ID_LABEL, type LaunchSpec, type NodeProvider, type ProviderNode } from './node-provider.js';
+import { PROVIDER_ID_LABEL, type LaunchFailure, type LaunchSpec, type NodeProvider, type ProviderNode } from './node-provider.js';
 import type { NodeView } from '../gcs/gcs-types.js';
 
 /** A provider whose nodes "join" when the test says so. */
@@ -10,6 +10,7 @@ class FakeProvider implements NodeProvider {
   readonly name = 'fake';
   readonly nodes = new Map<string, ProviderNode>();
   terminated: string[] = [];
+  failures: LaunchFailure[] = [];
   private seq = 0;
   constructor(private readonly clock: () => number) {}
   async createNode(spec: LaunchSpec, count: number): Promise<string[]> {
@@ -25,6 +26,17 @@ class FakeProvider implements NodeProvider {
   }
   async nonTerminatedNodes(): Promise<ProviderNode[]> {
     return [...this.nodes.values()];
+  }
+  /** Makes launched node `id` fail to start, as the local provider reports it. */
+  fail(id: string): void {
+    const n = this.nodes.get(id)!;
+    this.nodes.delete(id);
+    this.failures.push({ id, nodeType: n.nodeType, reason: 'the node process exited at start' });
+  }
+  takeLaunchFailures(): LaunchFailure[] {
+    const out = this.failures;
+    this.failures = [];
+    return out;
   }
   close(): void {}
 }
@@ -116,4 +128,49 @@ test('infeasible demand is reported once and never launched for', async () => {
   const r = scaler.report();
   assert.equal(r.infeasible[0]!.count, 2);
   assert.equal(r.decisions.filter((d) => d.action === 'infeasible').length, 1);
+});
+
+test('failed launches back off per node type, doubling, until a node of the type joins', async () => {
+  const { scaler, provider, nodes, join, tick } = setup({ availableNodeTypes: { c: { resources: { CPU: 1 }, maxWorkers: 3 } } });
+  nodes[0]!.demand = [{ resources: { CPU: 1 }, count: 1 }];
+  await scaler.update();
+  provider.fail('p0');
+  await scaler.update(); // the failure is recorded; no relaunch for 5 s
+  assert.equal(provider.nodes.size, 0);
+  tick(4);
+  await scaler.update();
+  assert.equal(provider.nodes.size, 0, 'still backing off');
+  tick(2);
+  await scaler.update();
+  assert.deepEqual([...provider.nodes.keys()], ['p1']);
+  provider.fail('p1');
+  await scaler.update();
+  tick(9);
+  await scaler.update();
+  assert.equal(provider.nodes.size, 0, 'the second failure doubles the wait to 10 s');
+  tick(2);
+  await scaler.update();
+  assert.deepEqual([...provider.nodes.keys()], ['p2']);
+  join();
+  await scaler.update(); // joined: the backoff is over
+  const r = scaler.report();
+  assert.deepEqual(r.decisions.filter((d) => d.action === 'launch-failed').map((d) => d.nodeId), ['p0', 'p1']);
+  assert.equal(r.decisions.filter((d) => d.action === 'backoff').length, 2, 'one backoff note per wait');
+  assert.equal(r.decisions.filter((d) => d.action === 'launch').length, 3);
+  assert.equal(r.decisions.filter((d) => d.action === 'lost').length, 0, 'a failed launch is not a lost node');
+});
+
+test('a node that goes away without being removed is reported lost and replaced for pending work', async () => {
+  const { scaler, provider, nodes, join } = setup({ availableNodeTypes: { c: { resources: { CPU: 1 }, maxWorkers: 3 } } });
+  nodes[0]!.demand = [{ resources: { CPU: 1 }, count: 1 }];
+  await scaler.update();
+  join();
+  nodes[1]!.usage = { running: 1, actors: 0, objects: 0 };
+  await scaler.update();
+  provider.nodes.delete('p0'); // crashed
+  nodes.splice(1, 1);
+  await scaler.update();
+  const r = scaler.report();
+  assert.deepEqual(r.decisions.filter((d) => d.action === 'lost').map((d) => d.nodeId), ['p0']);
+  assert.deepEqual([...provider.nodes.keys()], ['p1'], 'the pending task gets a new node');
 });

@@ -34,6 +34,9 @@ export interface AutoscalerHost {
 }
 
 const MAX_DECISIONS = 50;
+/** Launch backoff after failed launches of a type: 5 s, doubling per failure in a row, at most 5 min. */
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_MAX_MS = 300_000;
 
 /** Grows and shrinks a cluster. */
 export class Autoscaler {
@@ -43,6 +46,11 @@ export class Autoscaler {
   private readonly idleSince = new Map<string, number>();
   private readonly decisions: ScalingDecision[] = [];
   private readonly warned = new Set<string>();
+  /** Provider ids seen last round, and the ones this autoscaler terminated (to tell a lost node). */
+  private known = new Set<string>();
+  private readonly removed = new Set<string>();
+  /** Per node type: failed launches in a row and when launching may resume. */
+  private readonly backoff = new Map<string, { failures: number; until: number; noted?: boolean }>();
   private last: { nodes: AutoscalerNodeReport[]; demand: ClusterDemand; plan?: Plan } = { nodes: [], demand: { shapes: [], placementGroups: [] } };
 
   constructor(
@@ -98,6 +106,8 @@ export class Autoscaler {
     const joined = new Map(alive.filter((n) => n.labels?.[PROVIDER_ID_LABEL]).map((n) => [n.labels[PROVIDER_ID_LABEL]!, n]));
     const ours = await this.provider.nonTerminatedNodes();
     const oursIds = new Set(ours.map((p) => p.id));
+    this.noteFailures(now); // after listing: a node that failed is reported before it leaves the list
+    this.noteLost(oursIds);
     const plannerNodes: PlannerNode[] = alive.filter((n) => !oursIds.has(n.labels?.[PROVIDER_ID_LABEL] ?? '')).map((n) => ({ id: n.nodeId, total: n.total, available: n.available }));
     const reports: AutoscalerNodeReport[] = [];
     let launching = 0;
@@ -107,7 +117,8 @@ export class Autoscaler {
       if (!g) {
         if (now - p.launchedAt > cfg.launchTimeoutS * 1000) {
           this.record({ action: 'terminate', nodeType: p.nodeType, nodeId: p.id, reason: `it did not join within launchTimeoutS (${cfg.launchTimeoutS} s)` });
-          await this.provider.terminateNode(p.id);
+          this.failed(p.nodeType, now);
+          await this.terminate(p.id);
           continue;
         }
         launching++;
@@ -116,6 +127,7 @@ export class Autoscaler {
         continue;
       }
       plannerNodes.push({ id: g.nodeId, nodeType: p.nodeType, total: g.total, available: g.available });
+      this.backoff.delete(p.nodeType); // a node of this type came up: launches work
       const busy = busyReasons(g.usage, g.total, g.queued);
       if (busy.length) {
         this.idleSince.delete(p.id);
@@ -135,6 +147,12 @@ export class Autoscaler {
     this.last = { nodes: reports, demand, plan };
     this.warn(plan.infeasible, plan.waiting);
     for (const r of plan.reasons) {
+      const b = this.backoff.get(r.nodeType);
+      if (b && now < b.until) {
+        if (!b.noted) this.record({ action: 'backoff', nodeType: r.nodeType, reason: `${b.failures} launch(es) of ${r.nodeType} failed in a row; the next waits until ${new Date(b.until).toISOString()}` });
+        b.noted = true;
+        continue;
+      }
       this.record({ action: 'launch', nodeType: r.nodeType, count: r.count, reason: r.reason });
       const type = cfg.availableNodeTypes[r.nodeType]!;
       const ids = await this.provider.createNode({ nodeType: r.nodeType, resources: { ...type.resources }, labels: {} }, r.count);
@@ -165,9 +183,39 @@ export class Autoscaler {
       this.idleSince.delete(r.providerId);
       this.record({ action: 'terminate', nodeType: r.nodeType, nodeId: r.nodeId, reason: `idle for more than idleTimeoutS (${cfg.idleTimeoutS} s)` });
       this.host.drainNode(r.nodeId!, `the autoscaler removes it: idle for more than ${cfg.idleTimeoutS} s`);
-      await this.provider.terminateNode(r.providerId);
+      await this.terminate(r.providerId);
       reports.splice(reports.indexOf(r), 1);
     }
+  }
+
+  private async terminate(providerId: string): Promise<void> {
+    this.removed.add(providerId);
+    await this.provider.terminateNode(providerId);
+  }
+
+  /** Records launches the provider reports as failed and backs off their type. */
+  private noteFailures(now: number): void {
+    for (const f of this.provider.takeLaunchFailures?.() ?? []) {
+      this.removed.add(f.id);
+      this.record({ action: 'launch-failed', nodeType: f.nodeType, nodeId: f.id, reason: f.reason });
+      this.failed(f.nodeType, now);
+    }
+  }
+
+  private failed(nodeType: string, now: number): void {
+    const failures = (this.backoff.get(nodeType)?.failures ?? 0) + 1;
+    this.backoff.set(nodeType, { failures, until: now + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1)) });
+  }
+
+  /** Records nodes that went away without this autoscaler removing them (crashed, killed, stopped). */
+  private noteLost(current: Set<string>): void {
+    for (const id of this.known) {
+      if (current.has(id) || this.removed.has(id)) continue;
+      const type = this.last.nodes.find((n) => n.providerId === id)?.nodeType;
+      this.record({ action: 'lost', nodeType: type, nodeId: id, reason: 'the node went away without the autoscaler removing it (crashed or stopped); pending work may launch a replacement' });
+    }
+    for (const id of this.removed) if (!current.has(id)) this.removed.delete(id);
+    this.known = current;
   }
 
   private async demand(alive: NodeView[]): Promise<ClusterDemand> {

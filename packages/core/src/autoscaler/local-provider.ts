@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { startNode } from '../cli/start-stop.js';
 import { readHeadInfo } from '../cli/head-file.js';
-import type { LaunchSpec, NodeProvider, ProviderNode } from './node-provider.js';
+import type { LaunchFailure, LaunchSpec, NodeProvider, ProviderNode } from './node-provider.js';
 import { NODE_TYPE_LABEL, PROVIDER_ID_LABEL } from './node-provider.js';
 
 /** A node process as the state file records it. */
@@ -62,6 +62,16 @@ export async function stopLocalNode(n: { pid?: number; nodeId?: string; tempDir:
   rmSync(n.tempDir, { recursive: true, force: true });
 }
 
+/** The last lines of a node's log (its directory is removed after a failed start). */
+function logTail(tempDir: string): string {
+  try {
+    const lines = readFileSync(join(tempDir, 'node.log'), 'utf8').trim().split('\n').slice(-5);
+    return lines.length && lines[0] ? `; its log ends: ${lines.join(' | ')}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Reads the nodes of a local cluster from its state file. */
 export function readLocalNodes(clusterDir: string): LocalNode[] {
   const p = join(clusterDir, 'local-nodes.json');
@@ -78,6 +88,7 @@ export class LocalNodeProvider implements NodeProvider {
   readonly name = 'local';
   private readonly nodes = new Map<string, LocalNode>();
   private readonly starting = new Set<string>();
+  private failures: LaunchFailure[] = [];
   private seq = 0;
 
   constructor(private readonly opts: LocalProviderOptions) {
@@ -117,7 +128,9 @@ export class LocalNodeProvider implements NodeProvider {
       if (!this.nodes.has(n.id)) await stopLocalNode(n); // terminated while it started
       else this.save();
     } catch (err) {
-      console.error(`[ray-ts] autoscaler: node ${n.id} (${spec.nodeType}) did not start: ${(err as Error).message}`);
+      const reason = `${(err as Error).message.replace(/; see .*$/, '')}${logTail(n.tempDir)}`;
+      console.error(`[ray-ts] autoscaler: node ${n.id} (${spec.nodeType}) did not start: ${reason}`);
+      if (this.nodes.has(n.id)) this.failures.push({ id: n.id, nodeType: spec.nodeType, reason });
       const info = readHeadInfo(n.tempDir);
       await stopLocalNode({ pid: info?.pid, nodeId: info?.nodeId, tempDir: n.tempDir });
       this.nodes.delete(n.id);
@@ -146,6 +159,12 @@ export class LocalNodeProvider implements NodeProvider {
       this.nodes.delete(n.id);
       this.save();
     }
+    return out;
+  }
+
+  takeLaunchFailures(): LaunchFailure[] {
+    const out = this.failures;
+    this.failures = [];
     return out;
   }
 

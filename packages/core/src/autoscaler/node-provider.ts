@@ -28,6 +28,14 @@ export interface LaunchSpec {
   labels: Record<string, string>;
 }
 
+/** A launch that failed after {@link NodeProvider.createNode} returned (the node never came up). */
+export interface LaunchFailure {
+  id: string;
+  nodeType: string;
+  /** Why, e.g. the end of the node's log. */
+  reason: string;
+}
+
 /** Launches and terminates worker nodes. */
 export interface NodeProvider {
   /** Name for status (`local`, `kubernetes`). */
@@ -38,6 +46,11 @@ export interface NodeProvider {
   terminateNode(id: string): Promise<void>;
   /** Nodes launched and not terminated (including ones still starting). */
   nonTerminatedNodes(): Promise<ProviderNode[]>;
+  /**
+   * Launches that failed since the last call (each reported once). Optional: a provider
+   * whose launches fail only by not joining relies on `launchTimeoutS` instead.
+   */
+  takeLaunchFailures?(): LaunchFailure[];
   /** Stops background work (does not terminate nodes). */
   close(): void;
 }

@@ -36,7 +36,7 @@ export function formatAutoscaler(a: AutoscalerReport): string[] {
   if (!a.decisions.length) lines.push('  (none)');
   for (const d of a.decisions.slice(-15)) {
     const when = new Date(d.at).toISOString().slice(11, 19);
-    const what = d.action === 'launch' ? `launch ${d.count} x ${d.nodeType}` : d.action === 'terminate' ? `terminate ${d.nodeId ?? ''} (${d.nodeType})` : d.action;
+    const what = d.action === 'launch' ? `launch ${d.count} x ${d.nodeType}` : d.nodeId ? `${d.action} ${d.nodeId} (${d.nodeType})` : d.action;
     lines.push(`  ${when} ${what}: ${d.reason}`);
   }
   return lines;

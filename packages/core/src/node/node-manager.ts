@@ -7,6 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import shm from '@ray-ts/native';
 import { mkdirSync, rmSync, writeFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { nodeSocketPath } from './socket-path.js';
 import { join } from 'node:path';
 import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
@@ -110,7 +111,7 @@ export class NodeManager {
   constructor(readonly options: NodeOptions) {
     const session = `session_${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}_${process.pid}_${this.nodeId.slice(-4)}`;
     this.sessionDir = join(options.sessionRoot, session);
-    this.socketPath = join(this.sessionDir, 'node.sock');
+    this.socketPath = nodeSocketPath(this.sessionDir, this.nodeId);
     this.segments = new SegmentStore(`rts-${this.nodeId}`);
     this.workingDirs = new WorkingDirCache(join(this.sessionDir, 'runtime_resources'), async (uri) => {
       if (!this.cluster) throw new Error('runtimeEnv.workingDir needs a cluster node');

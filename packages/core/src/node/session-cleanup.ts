@@ -26,7 +26,7 @@ export function cleanStaleSessions(sessionRoot: string): number {
   let cleaned = 0;
   for (const dir of sessions) {
     const path = join(sessionRoot, dir);
-    let info: { nodeId?: string; pid?: number };
+    let info: { nodeId?: string; pid?: number; socket?: string };
     try {
       info = JSON.parse(readFileSync(join(path, 'node.json'), 'utf8'));
     } catch {
@@ -44,6 +44,7 @@ export function cleanStaleSessions(sessionRoot: string): number {
         }
       }
     }
+    if (info.socket && !info.socket.startsWith(path)) rmSync(info.socket, { force: true }); // a short-path socket
     rmSync(path, { recursive: true, force: true });
     cleaned++;
   }
