@@ -51,6 +51,20 @@ function tensors(b: Record<string, ArrayLike<number>>): { xs: tf.Tensor2D; ys: t
   return { xs: tf.tensor2d(flat, [n, FEATURES]), ys: tf.tensor2d(Float32Array.from(b.label!), [n, 1]) };
 }
 
+/** The held-out examples whose predicted probabilities each report carries (`probe`), to check a restored model against. */
+export const PROBE_FROM = 100_000;
+export const PROBE_TO = 100_004;
+
+/** The model's predicted probabilities for examples `[from, to)`. */
+export function predict(model: tf.LayersModel, from: number, to: number): number[] {
+  return tf.tidy(() => {
+    const rows = rowsOf(from, to);
+    const xs = tf.tensor2d(rows.map((r) => Array.from({ length: FEATURES }, (_, f) => r[`x${f}`]!)));
+    return Array.from((model.predict(xs) as tf.Tensor).dataSync());
+  });
+}
+
+/** Share of examples `[from, to)` the model classifies right (probability > 0.5 means label 1). */
 export function accuracy(model: tf.LayersModel, from: number, to: number): number {
   return tf.tidy(() => {
     const rows = rowsOf(from, to);
@@ -76,7 +90,11 @@ export interface MlpConfig {
 
 /**
  * Trains the MLP on this worker's shard of 'train' (gradients averaged across workers),
- * reporting loss, held-out accuracy, each worker's weight sum and the epoch's time.
+ * reporting loss, held-out accuracy, the probe's predictions, each worker's weight sum and
+ * the epoch's time. With a checkpoint to start from (`getCheckpoint()`: after a restart, or
+ * the trainer's `resumeFromCheckpoint`), it loads the weights and Adam state and goes on at
+ * the epoch after the checkpoint's; the first report then also has `startEpoch` and
+ * `restoredAccuracy` (the loaded model's held-out accuracy, before any step).
  */
 export async function mlpLoop(config: MlpConfig): Promise<void> {
   const ctx = getContext();
@@ -84,11 +102,13 @@ export async function mlpLoop(config: MlpConfig): Promise<void> {
   const opt = prepareOptimizer(tf.train.adam(config.lr));
   const shard = getDatasetShard('train');
   let start = 0;
+  let resumed: { startEpoch: number; restoredAccuracy: number } | undefined;
   const resume = getCheckpoint();
   if (resume) {
     const restored = await resume.loadModel({ optimizer: opt.optimizer });
     model.setWeights(restored.getWeights());
     start = ((await resume.getMetadata()).epoch as number) + 1;
+    resumed = { startEpoch: start, restoredAccuracy: accuracy(model, 100_000, 101_000) };
   }
   for (let epoch = start; epoch < config.epochs; epoch++) {
     let loss = 0;
@@ -112,8 +132,12 @@ export async function mlpLoop(config: MlpConfig): Promise<void> {
       await checkpoint.setMetadata({ epoch });
     }
     await report(
-      { epoch, loss: loss / Math.max(1, steps), steps, examples: examples * ctx.getWorldSize(), seconds, accuracy: accuracy(model, 100_000, 101_000), weightSums: sums },
+      {
+        epoch, loss: loss / Math.max(1, steps), steps, examples: examples * ctx.getWorldSize(), seconds,
+        accuracy: accuracy(model, 100_000, 101_000), probe: predict(model, PROBE_FROM, PROBE_TO), weightSums: sums, ...resumed,
+      },
       { checkpoint },
     );
+    resumed = undefined;
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The many-models example's building blocks: a seeded synthetic regression data set
- * (Friedman #1), the training and scoring of one random forest, and that training as
- * a ray-ts remote function. Worker processes import this module to find `trainModel`,
- * so it holds definitions only: no driver code runs at import.
+ * (Friedman #1), the training and scoring of one random forest, that training as a
+ * ray-ts remote function (`trainModel`) and as a Tune function trainable (`trainForest`).
+ * Worker and trial-actor processes import this module to find those two, so it holds
+ * definitions only: no driver code runs at import.
  * @module
  */
 import * as ray from '@ray-ts/core';
+import { tune } from '@ray-ts/tune';
 import { RandomForestRegression } from 'ml-random-forest';
 
 /** A regression data set split into train and test rows; features are stored row-major. */
@@ -113,3 +115,32 @@ export function trainAndScore(data: Dataset, index: number, nEstimators: number,
  * `ray.put`, so that it is serialized and stored once rather than once per task.
  */
 export const trainModel = ray.remote(trainAndScore);
+
+/** The forest of model `index` (0-based) is seeded with this, in every part, so all parts give the same scores. */
+export const seedOf = (index: number): number => 1000 + index;
+
+/** The config of one Tune trial: its tree count, and what rebuilds the data set and the model index. */
+export interface ForestConfig {
+  /** Trees in the forest: the swept value. */
+  nEstimators: number;
+  /** Model i (0-based) has `(i + 1) * treeStep` trees, so `nEstimators / treeStep - 1` is the model index (and seed). */
+  treeStep: number;
+  /** Rows of the Friedman #1 data set (seed 1), as in the tasks part. */
+  samples: number;
+}
+
+const datasets = new Map<number, Dataset>();
+
+/**
+ * {@link trainAndScore} as a Tune function trainable: one report with the model's
+ * held-out R² and RMSE. ray-ts Tune has no `tune.with_parameters` yet, so a trial
+ * rebuilds the seeded data set from `samples` (the same rows, once per actor process)
+ * instead of receiving it.
+ */
+export async function trainForest(config: ForestConfig): Promise<void> {
+  let data = datasets.get(config.samples);
+  if (!data) datasets.set(config.samples, (data = makeFriedman1(config.samples, 1)));
+  const index = config.nEstimators / config.treeStep - 1;
+  const r = trainAndScore(data, index, config.nEstimators, seedOf(index));
+  await tune.report({ r2: r.r2, rmse: r.rmse, model: index + 1, pid: r.pid });
+}
