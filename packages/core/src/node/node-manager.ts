@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type {
   ActorInfo, ActorSpec, ResourceMap, StatusReport, TaskSpec, WireObject,
 } from '../transport/protocol.js';
-import { GetTimeoutError, InfeasibleError, ObjectFreedError, ObjectLostError } from '../errors.js';
+import { InfeasibleError } from '../errors.js';
 import { config } from '../config.js';
 import { newId, ACTOR_HANDLE_PREFIX, returnId } from '../ids.js';
 import { ObjectDirectory } from './object-directory.js';
@@ -21,9 +21,10 @@ import { NodeResources } from './resources.js';
 import { WorkerPool, type WorkerHandle } from './worker-pool.js';
 import { Scheduler } from './scheduler.js';
 import { ActorManager, ActorNameTakenError } from './actor-manager.js';
-import { errorObject, failRecord, type TaskRecord } from './task-record.js';
+import { failRecord, type TaskRecord } from './task-record.js';
 import { NodeMessageRouter } from './message-router.js';
 import { NodeStreams } from './streams.js';
+import { getObjects, waitObjects } from './object-waits.js';
 import { cleanStaleSessions } from './session-cleanup.js';
 import { ClusterAgent, type ClusterOptions } from '../cluster/cluster-agent.js';
 import { GcsServer } from '../gcs/gcs-server.js';
@@ -291,76 +292,12 @@ export class NodeManager {
 
   /** Values of objects, waiting for them; missing ones come back as error objects. */
   get(ids: string[], timeoutMs: number | undefined, worker?: WorkerHandle): Promise<WireObject[]> {
-    const out = new Array<WireObject>(ids.length);
-    let remaining = 0;
-    const cancels: Array<() => void> = [];
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        if (worker) this.scheduler.onUnblocked(worker);
-        resolve(out);
-      };
-      ids.forEach((id, i) => {
-        if (this.objects.isReady(id) || !this.objects.has(id)) {
-          out[i] = this.readOrError(id);
-          return;
-        }
-        remaining++;
-        cancels.push(
-          this.objects.onReady(id, () => {
-            out[i] = this.readOrError(id);
-            if (--remaining === 0) done();
-          }),
-        );
-      });
-      if (remaining === 0) {
-        resolve(out);
-        return;
-      }
-      if (worker) this.scheduler.onBlocked(worker);
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          for (const c of cancels) c();
-          if (worker) this.scheduler.onUnblocked(worker);
-          reject(new GetTimeoutError(timeoutMs, remaining));
-        }, timeoutMs);
-      }
-    });
+    return getObjects(this.objects, this.scheduler, ids, timeoutMs, worker);
   }
 
   /** Resolves with the ids ready once `numReturns` are ready or the timeout passes. */
   wait(ids: string[], numReturns: number, timeoutMs: number | undefined, worker?: WorkerHandle, fetchLocal = true): Promise<string[]> {
-    const ready0 = (id: string) => (fetchLocal ? this.objects.isReady(id) : this.objects.isMade(id)) || !this.objects.has(id);
-    return new Promise((resolve) => {
-      const ready = new Set<string>();
-      const cancels: Array<() => void> = [];
-      let timer: NodeJS.Timeout | undefined;
-      let settled = false;
-      const finish = () => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        for (const c of cancels) c();
-        if (worker) this.scheduler.onUnblocked(worker);
-        resolve(ids.filter((id) => ready.has(id)).slice(0, numReturns));
-      };
-      for (const id of ids) {
-        if (ready0(id)) ready.add(id);
-      }
-      if (ready.size >= numReturns || timeoutMs === 0) return finish();
-      if (worker) this.scheduler.onBlocked(worker);
-      for (const id of ids) {
-        if (ready.has(id)) continue;
-        const onIt = () => {
-          ready.add(id);
-          if (ready.size >= numReturns) finish();
-        };
-        if (fetchLocal) cancels.push(this.objects.onReady(id, onIt));
-        else this.objects.onMade(id, () => !settled && onIt());
-      }
-      if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
-    });
+    return waitObjects(this.objects, this.scheduler, ids, numReturns, timeoutMs, worker, fetchLocal);
   }
 
   /** Stores an object made by a process (a put, or a worker's large value). */
@@ -479,17 +416,6 @@ export class NodeManager {
   /** Frees objects now, whoever holds them. */
   free(ids: string[]): void {
     for (const id of ids) this.objects.forceFree(id);
-  }
-
-  private readOrError(id: string): WireObject {
-    let obj: WireObject | undefined;
-    try {
-      obj = this.objects.read(id);
-    } catch (err) {
-      return errorObject(err as Error);
-    }
-    if (obj) return obj;
-    return errorObject(this.objects.missing(id) === 'freed' ? new ObjectFreedError(id) : new ObjectLostError(id));
   }
 
   /** Strategies on a node outside any cluster: a label constraint this node does not meet is infeasible. */
