@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Checkpoint, getContext, prepareModel, prepareOptimizer, report, trainOnBatch } from '@ray-ts/train';
 import type { Examples, PreprocessingStats } from './preprocess.js';
+import { rng } from './rng.js';
 
 /** Name of the file, in every checkpoint, that holds the {@link PreprocessingStats}. */
 export const STATS_FILE = 'preprocessing.json';
@@ -61,15 +62,12 @@ export function evaluate(model: tf.LayersModel, ex: Examples, features: number):
   return { loss, accuracy };
 }
 
-/** A seeded Fisher–Yates shuffle (mulberry32). */
+/** A seeded Fisher–Yates shuffle. */
 function shuffled(items: number[], seed: number): number[] {
   const out = items.slice();
-  let a = seed >>> 0;
+  const random = rng(seed);
   for (let i = out.length - 1; i > 0; i--) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;

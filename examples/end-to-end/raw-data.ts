@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rng } from './rng.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -25,17 +26,6 @@ export const LABEL_COLUMN = 'churned';
 /** One raw record; `null` is an empty CSV cell. */
 export type RawRecord = { customer_id: number; plan: string | null } & Record<(typeof NUMERIC_COLUMNS)[number] | 'churned', number | null>;
 
-/** mulberry32: a small seeded PRNG in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * `n` raw records from `seed`: plan basic/standard/premium (50/30/20 %), monthly charges
