@@ -49,8 +49,11 @@ test('Tuner(TfjsTrainer): the trial workers set up TensorFlow.js as the trainer 
   assert.equal(grid.getBestResult().metrics!.score, 2);
 });
 
-test('a trainer with datasets is refused as a trainable, with a message saying why', async () => {
+test('a trainer with datasets runs its trials in the driver, with a CPU counted for the data pipeline', async () => {
   const data = await import('@ray-ts/data');
-  const trainer = new DataParallelTrainer(scoreLoop, { datasets: { train: data.range(10) } });
-  assert.throws(() => trainer.tuneTrainable(), (e: unknown) => e instanceof TypeError && /datasets/.test(e.message));
+  const trainer = new DataParallelTrainer(scoreLoop, { scalingConfig: { numWorkers: 2 }, datasets: { train: data.range(10) } });
+  const t = trainer.tuneTrainable();
+  assert.equal(t.runInDriver, true);
+  assert.equal(t.cpusPerTrial, 3, '2 workers of 1 CPU, and 1 for the data tasks');
+  assert.equal(new DataParallelTrainer(scoreLoop, { scalingConfig: { numWorkers: 2 } }).tuneTrainable().runInDriver, false);
 });

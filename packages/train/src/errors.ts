@@ -66,4 +66,29 @@ export class TrainRestoreError extends TrainError {
   }
 }
 
-for (const cls of [TrainError, TrainAbortedError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError]) registerErrorClass(cls);
+/**
+ * The run's datasets cannot be read: every CPU of the cluster is held by placement groups
+ * (this run's workers, other runs, Tune trials), and the data pipeline's read and map tasks
+ * need CPUs of their own, so the workers would wait for data forever.
+ */
+export class TrainDataResourceError extends TrainError {
+  override readonly code = 'TRAIN_DATA_NO_CPU';
+  /** CPUs of the cluster. */
+  readonly totalCpus: number;
+  /** CPUs held by placement groups (workers of this and other runs). */
+  readonly reservedCpus: number;
+  constructor(totalCpus: number, reservedCpus: number, waitedMs: number) {
+    super(
+      `The datasets cannot be read: ${reservedCpus} of the cluster's ${totalCpus} CPUs are held by placement groups (training workers of this and ` +
+        `other runs) for ${Math.round(waitedMs / 1000)} s, and the data pipeline's tasks need at least 1 free CPU. Leave one: fewer ` +
+        'scalingConfig.numWorkers or resourcesPerWorker.CPU, fewer concurrent runs (with Tune, a lower tuneConfig.maxConcurrentTrials, or leave it ' +
+        'unset: its default counts a CPU per trial for data), or more logical CPUs (ray.init({ numCpus })) or nodes.',
+    );
+    this.totalCpus = totalCpus;
+    this.reservedCpus = reservedCpus;
+  }
+}
+
+for (const cls of [TrainError, TrainAbortedError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError, TrainDataResourceError]) {
+  registerErrorClass(cls);
+}

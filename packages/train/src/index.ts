@@ -23,7 +23,7 @@ export { TfjsTrainer, type TfjsConfig, type TfjsTrainerOptions } from './trainer
 export type { Result, CheckpointWithMetrics } from './trainer/result.js';
 export type { DataParallelTrainerOptions, ScalingConfig, RunConfig, FailureConfig, DataConfig } from './config/trainer-options.js';
 export { report, getCheckpoint, getContext, getDatasetShard, type ReportOptions, type TrainContext } from './session/api.js';
-export { TrainError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError } from './errors.js';
+export { TrainError, TrainingFailedError, TrainLoopNotFoundError, TrainSessionError, TrainRestoreError, TrainDataResourceError } from './errors.js';
 export * as collective from './collective/index.js';
 export * from './checkpoint/index.js';
 export * from './storage/index.js';

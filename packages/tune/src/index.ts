@@ -28,7 +28,7 @@ export type { TunerOptions, RestoreOptions } from './tuner/tuner.js';
 export type { TuneConfig, RunConfig, CheckpointConfig, StopCriteria } from './tuner/options.js';
 export type { Callback, CallbackTrial, TuneCallback, TrialLoggerLike, TrialLoggerFactory, TrialRunInfo, TrialReportInfo, TrialRunOutcome } from './tuner/callbacks.js';
 export { ResultGrid } from './tuner/result-grid.js';
-export type { TrialOutcome } from './tuner/result-grid.js';
+export type { TrialOutcome, CheckpointWithMetrics } from './tuner/trial-outcome.js';
 export type { TrialStatus, ExperimentState, TrialRecord } from './tuner/experiment-state.js';
 export { gridSearch, choice, uniform, quniform, loguniform, qloguniform, randint, randn, sampleFrom } from './search/sample.js';
 export { Domain, GridSearch, Uniform, LogUniform, RandInt, RandN, Choice, SampleFrom } from './search/sample.js';

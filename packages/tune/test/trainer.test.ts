@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ASHAScheduler, isTunableTrainer, TrainableNotFoundError, Tuner, tune, type ExperimentState } from '../src/index.js';
 import { unwrapTrainable } from '../src/trainable/trainable.js';
-import { FakeTrainer, UnexportedTrainer } from './fixtures/fake-trainer.js';
+import { DriverTrainer, FakeTrainer, UnexportedTrainer } from './fixtures/fake-trainer.js';
 
 const storagePath = mkdtempSync(join(tmpdir(), 'tune-trainer-'));
 before(async () => {
@@ -73,4 +73,19 @@ test('a trainer whose trial function is not exported, or whose tuneTrainable() i
   const withWorkers = { tuneTrainable: () => ({ run: () => 0, module: 'file:///x.js', resources: { CPU: 0 }, cpusPerTrial: 2 }) };
   assert.deepEqual([unwrapTrainable(withWorkers).resources.CPU, unwrapTrainable(withWorkers).cpusPerTrial], [0, 2]);
   assert.throws(() => new Tuner({ tuneTrainable: () => ({ run: () => 0, module: 'file:///x.js', cpusPerTrial: 0 }) }), /cpusPerTrial must be a number > 0/);
+});
+
+test('runInDriver: trials run in the driver process with args as they are (not serialized); stops still stop them', { timeout: 30_000 }, async () => {
+  const grid = await new Tuner(new DriverTrainer(), {
+    paramSpace: { trainLoopConfig: { steps: tune.gridSearch([2, 5]) } },
+    tuneConfig: { metric: 'value', mode: 'max', maxConcurrentTrials: 2 },
+    runConfig: { name: 'in-driver', storagePath, verbose: 0, stop: { value: 30 } },
+  }).fit();
+  assert.equal(grid.numErrors, 0, grid.errors.map((e) => String((e as { cause?: unknown }).cause)).join('\n'));
+  for (const r of grid.results) {
+    assert.ok(r.metricsHistory.every((m) => m.pid === process.pid && m.driverPid === process.pid), 'ran in this process');
+  }
+  const byValue = grid.results.map((r) => r.metricsHistory.map((m) => m.value));
+  assert.deepEqual(byValue, [[10, 20], [10, 20, 30]], 'the stop at value 30 ended the 5-step trial');
+  assert.throws(() => new Tuner({ tuneTrainable: () => ({ run: () => 0, module: 'file:///x.js', runInDriver: 'yes' }) } as never), /runInDriver must be a boolean/);
 });

@@ -8,3 +8,6 @@ export { JsonLoggerCallback, type FileLoggerOptions } from './json-logger.js';
 export { CsvLoggerCallback } from './csv-logger.js';
 export { MLflowLoggerCallback, type MLflowLoggerOptions } from './mlflow-logger.js';
 export { flattenDict } from './flatten.js';
+export {
+  TrainProgressReporter, formatElapsed, formatMetrics, type TrainProgressReporterOptions, type ProgressStream,
+} from './progress-reporter.js';

@@ -43,6 +43,14 @@ export interface RunConfig {
   checkpointConfig?: CheckpointConfig;
   /** Called on the driver at setup, on each report and at the end (JSON/CSV/MLflow loggers). @default [] */
   callbacks?: TrainCallback[];
+  /**
+   * Progress on stderr, from the reports the driver receives: 0 nothing; 1 a line redrawn
+   * in place (report, epoch, elapsed time, latest metrics) when stderr is a TTY, nothing
+   * otherwise; 2 as 1, and one plain line per report when stderr is not a TTY (logs, CI).
+   * Runs of Tune trials print nothing (Tune shows its own table).
+   * @default 1
+   */
+  verbose?: 0 | 1 | 2;
 }
 
 /** Which datasets are split between workers (Ray's DataConfig). */
@@ -80,6 +88,7 @@ export interface ResolvedTrainerOptions {
   readonly maxFailures: number;
   readonly checkpointConfig: ResolvedCheckpointConfig;
   readonly callbacks: readonly TrainCallback[];
+  readonly verbose: 0 | 1 | 2;
   readonly datasets: Readonly<Record<string, Dataset>>;
   readonly datasetsToSplit: 'all' | readonly string[];
   readonly resumeFromCheckpoint: Checkpoint | undefined;
@@ -87,7 +96,7 @@ export interface ResolvedTrainerOptions {
 
 const TOP_KEYS = ['trainLoopConfig', 'scalingConfig', 'runConfig', 'datasets', 'datasetConfig', 'resumeFromCheckpoint'];
 const SCALING_KEYS = ['numWorkers', 'useGpu', 'resourcesPerWorker', 'placementStrategy'];
-const RUN_KEYS = ['name', 'storagePath', 's3', 'failureConfig', 'checkpointConfig', 'callbacks'];
+const RUN_KEYS = ['name', 'storagePath', 's3', 'failureConfig', 'checkpointConfig', 'callbacks', 'verbose'];
 const STRATEGIES = ['PACK', 'SPREAD', 'STRICT_PACK', 'STRICT_SPREAD'];
 
 function object(where: string, v: unknown): Record<string, unknown> {
@@ -150,6 +159,9 @@ export function resolveTrainerOptions(options: DataParallelTrainerOptions<unknow
   const callbacks = run.callbacks === undefined ? [] : run.callbacks;
   if (!Array.isArray(callbacks) || callbacks.some((c) => c === null || typeof c !== 'object')) throw new TypeError('runConfig.callbacks must be an array of callback objects');
 
+  const verbose = run.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`runConfig.verbose must be 0, 1 or 2, got ${String(verbose)}`);
+
   const datasets = object('datasets', top.datasets) as Record<string, Dataset>;
   for (const [k, ds] of Object.entries(datasets)) {
     if (ds === null || typeof ds !== 'object' || typeof (ds as Dataset).streamingSplit !== 'function') throw new TypeError(`datasets.${k} must be a Dataset from @ray-ts/data`);
@@ -172,6 +184,7 @@ export function resolveTrainerOptions(options: DataParallelTrainerOptions<unknow
     maxFailures,
     checkpointConfig: resolveCheckpointConfig(run.checkpointConfig as CheckpointConfig | undefined),
     callbacks: Object.freeze([...(callbacks as TrainCallback[])]),
+    verbose,
     datasets: Object.freeze({ ...datasets }),
     datasetsToSplit: Array.isArray(split) ? Object.freeze([...split]) : 'all',
     resumeFromCheckpoint: resume,

@@ -7,13 +7,14 @@ import * as ray from '@ray-ts/core';
 import type { S3Options } from '@ray-ts/data';
 import { fileURLToPath } from 'node:url';
 import { resolveTrainerOptions, type DataParallelTrainerOptions, type ResolvedTrainerOptions } from '../config/trainer-options.js';
-import { TrainAbortedError, TrainLoopNotFoundError, TrainRestoreError, TrainingFailedError } from '../errors.js';
+import { TrainAbortedError, TrainDataResourceError, TrainLoopNotFoundError, TrainRestoreError, TrainingFailedError } from '../errors.js';
+import { TrainProgressReporter } from '../callbacks/progress-reporter.js';
 import { RunStorage } from '../storage/run-storage.js';
 import type { FrameworkSetup } from './frameworks.js';
 import type { Result } from './result.js';
 import { RunAttempt } from './run-attempt.js';
 import { RunState, STATE_FILE } from './run-state.js';
-import { runTrainerTrial, TUNE_TRIAL_MODULE, type TrainerTrialArgs } from './tune-trial.js';
+import { DATA_CPUS_PER_TRIAL, runTrainerTrial, TUNE_TRIAL_MODULE, type TrainerTrialArgs } from './tune-trial.js';
 
 /** A training loop: runs in every worker, with `trainLoopConfig`. */
 export type TrainLoop<C> = (config: C) => unknown;
@@ -68,25 +69,34 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
 
   /**
    * Tune's structural hook: `new Tuner(trainer, { paramSpace: { trainLoopConfig: {...} } })`
-   * runs this trainer once per trial (in the trial's actor, under the trial's directory),
-   * with the trial's `trainLoopConfig` merged over this one's; every report reaches Tune,
-   * and a trial Tune stops stops its workers. Datasets cannot be sent to trial actors yet.
-   * @throws TypeError when the trainer has datasets
+   * runs this trainer once per trial (under the trial's directory), with the trial's
+   * `trainLoopConfig` merged over this one's; every report reaches Tune, and a trial Tune
+   * stops stops its workers. Without datasets a trial runs in a trial actor (holding no
+   * CPU). With datasets (which cannot be serialized: their plans hold functions) each trial's
+   * fit runs in the Tune driver process (`runInDriver`), where it splits the datasets for its
+   * own workers as `fit()` does; a trial then counts one CPU more than its workers (for the
+   * data pipeline's tasks), so Tune's default concurrency leaves them CPUs to run on.
    */
   tuneTrainable(): {
-    run: typeof runTrainerTrial; module: string; args: Promise<TrainerTrialArgs>; resources: { CPU: number }; cpusPerTrial: number;
+    run: typeof runTrainerTrial; module: string; args: Promise<TrainerTrialArgs>; resources: { CPU: number }; cpusPerTrial: number; runInDriver: boolean;
   } {
-    if (Object.keys(this.opts.datasets).length > 0) {
-      throw new TypeError('A trainer with datasets cannot run as a Tune trainable yet (datasets do not reach trial actors): read the data inside the train loop');
-    }
-    const args = this.loopRef.then((loop) => ({ loop, options: RunState.saved(this.opts, this.framework), framework: this.framework, s3: this.opts.s3 }));
+    const datasets = Object.keys(this.opts.datasets).length > 0;
+    const args = this.loopRef.then((loop): TrainerTrialArgs => ({
+      loop,
+      options: RunState.saved(this.opts, this.framework),
+      framework: this.framework,
+      s3: this.opts.s3,
+      ...(datasets ? { datasets: this.opts.datasets, datasetsToSplit: this.opts.datasetsToSplit } : {}),
+    }));
     args.catch(() => {}); // surfaced where Tune awaits it
+    const workerCpus = this.opts.numWorkers * (this.opts.bundle.CPU ?? 0);
     return {
       run: runTrainerTrial,
       module: TUNE_TRIAL_MODULE,
       args,
       resources: { CPU: 0 },
-      cpusPerTrial: Math.max(1, this.opts.numWorkers * (this.opts.bundle.CPU ?? 0)),
+      cpusPerTrial: Math.max(1, workerCpus + (datasets ? DATA_CPUS_PER_TRIAL : 0)),
+      runInDriver: datasets,
     };
   }
 
@@ -111,20 +121,25 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
     const storage = new RunStorage(this.path, this.opts.s3);
     const state = await RunState.open(storage, this.opts, this.framework);
     const run = { name: this.opts.name, path: this.path, config: (this.opts.trainLoopConfig ?? {}) as Record<string, unknown> };
-    await Promise.all(this.opts.callbacks.map((c) => c.setup?.(run)));
+    // The progress line is one more callback of this run (runConfig.verbose).
+    const progress = new TrainProgressReporter({ verbose: this.opts.verbose });
+    const opts: ResolvedTrainerOptions = progress.enabled ? Object.freeze({ ...this.opts, callbacks: [...this.opts.callbacks, progress] }) : this.opts;
+    await Promise.all(opts.callbacks.map((c) => c.setup?.(run)));
     let lastError: unknown;
     try {
       for (;;) {
-        const attempt = new RunAttempt(this.opts, this.framework, loop, state, signal);
+        const attempt = new RunAttempt(opts, this.framework, loop, state, signal);
         try {
           await attempt.run();
           break;
         } catch (err) {
-          if (err instanceof TrainLoopNotFoundError || err instanceof TrainAbortedError) throw err;
+          // Not worth a restart: the loop cannot load, the run was stopped, or no CPU is left for the data pipeline.
+          if (err instanceof TrainLoopNotFoundError || err instanceof TrainAbortedError || err instanceof TrainDataResourceError) throw err;
           lastError = err;
           state.failures++;
           await state.save();
           if (this.opts.maxFailures !== -1 && state.failures > this.opts.maxFailures) throw new TrainingFailedError(state.failures, this.path, err);
+          progress.clearLine();
           process.stderr.write(`[ray-ts train] run '${this.opts.name}' failed (${state.failures}/${this.opts.maxFailures === -1 ? 'unlimited' : this.opts.maxFailures}), restarting from the latest checkpoint: ${(err as Error)?.message ?? err}\n`);
         } finally {
           await attempt.shutdown();
@@ -133,10 +148,10 @@ export class DataParallelTrainer<C = Record<string, unknown>> {
       state.finished = true;
       await state.save();
       const result = state.result();
-      await Promise.all(this.opts.callbacks.map((c) => c.teardown?.({ metrics: result.metrics as Record<string, unknown> | undefined })));
+      await Promise.all(opts.callbacks.map((c) => c.teardown?.({ metrics: result.metrics as Record<string, unknown> | undefined })));
       return result;
     } catch (err) {
-      await Promise.all(this.opts.callbacks.map((c) => c.teardown?.({ error: (lastError ?? err) as Error })));
+      await Promise.all(opts.callbacks.map((c) => c.teardown?.({ error: (lastError ?? err) as Error })));
       throw err;
     }
   }

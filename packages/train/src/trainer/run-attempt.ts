@@ -9,6 +9,7 @@ import { Checkpoint } from '../checkpoint/checkpoint.js';
 import type { ResolvedTrainerOptions } from '../config/trainer-options.js';
 import { TrainAbortedError, TrainLoopNotFoundError } from '../errors.js';
 import type { SessionInit, WorkerEvent } from '../session/worker-session.js';
+import { checkDataCpus, dataCpuWaitMs } from './data-cpus.js';
 import type { FrameworkSetup } from './frameworks.js';
 import type { RunState } from './run-state.js';
 import { WorkerGroup } from './worker-group.js';
@@ -39,6 +40,7 @@ export class RunAttempt {
   async run(): Promise<void> {
     const group = await WorkerGroup.create(this.opts, this.framework);
     this.group = group;
+    await checkDataCpus(this.opts.datasets, dataCpuWaitMs(), this.signal);
     const shards = await this.splitDatasets();
     const base = this.state.nextReportIndex;
     const start = this.state.startCheckpoint;

@@ -6,7 +6,7 @@
  * every report (and checkpoint path) to Tune, and stops the workers when Tune stops the trial.
  */
 import * as ray from '@ray-ts/core';
-import type { S3Options } from '@ray-ts/data';
+import type { Dataset, S3Options } from '@ray-ts/data';
 import type { TrainCallback } from '../callbacks/callback.js';
 import { Checkpoint } from '../checkpoint/checkpoint.js';
 import type { DataParallelTrainerOptions } from '../config/trainer-options.js';
@@ -20,7 +20,18 @@ export interface TrainerTrialArgs {
   readonly options: SavedOptions;
   readonly framework: FrameworkSetup | undefined;
   readonly s3: S3Options | undefined;
+  /** The trainer's datasets, as they are (only with Tune's `runInDriver`: they cannot be serialized). */
+  readonly datasets?: Readonly<Record<string, Dataset>>;
+  /** Which of them are split between the workers. */
+  readonly datasetsToSplit?: 'all' | readonly string[];
 }
+
+/**
+ * CPUs a trial with datasets counts beyond its workers' (Tune's `cpusPerTrial`): the data
+ * pipeline's read and map tasks need CPUs that no placement group holds (Ray reserves the
+ * trainer's bundle for the same reason).
+ */
+export const DATA_CPUS_PER_TRIAL = 1;
 
 /** URL of this module, which exports the trial function. */
 export const TUNE_TRIAL_MODULE = import.meta.url;
@@ -71,7 +82,9 @@ export async function runTrainerTrial(config: Record<string, any>, args: Trainer
       storagePath: session.context.trialDir,
       s3: args.s3,
       callbacks: [new TuneReportCallback(session, abort)],
+      verbose: 0, // Tune shows its own progress table
     },
+    ...(args.datasets ? { datasets: { ...args.datasets }, datasetConfig: { datasetsToSplit: Array.isArray(args.datasetsToSplit) ? [...args.datasetsToSplit] : 'all' } } : {}),
     ...(typeof resume === 'string' ? { resumeFromCheckpoint: Checkpoint.fromDirectory(resume, { s3: args.s3 }) } : {}),
   };
   const trainer = DataParallelTrainer.fromLoopRef(loop, args.loop, options, args.framework);

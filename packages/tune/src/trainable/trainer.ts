@@ -18,7 +18,7 @@
  *   user's own functions such as the train loop — find them on the driver with
  *   `ray.findExport`, as Train does for its workers). It is sent to the trial actor and
  *   passed to `run` as-is; it must survive core's serialization (no functions, no class
- *   instances). @default undefined
+ *   instances), unless `runInDriver`. @default undefined
  * - `resources`: what each trial's actor holds (`{ CPU, GPU }`). The trial actor only
  *   drives the run; workers the trainer starts reserve their own resources, so `{ CPU: 0 }`
  *   is usual (else the actors of concurrent trials can hold the CPUs the workers wait for).
@@ -26,6 +26,13 @@
  * - `cpusPerTrial`: the CPUs one trial uses in all (its actor and its workers, e.g.
  *   `numWorkers * cpusPerWorker`); the default `maxConcurrentTrials` is the cluster's CPUs
  *   divided by it. @default resources.CPU
+ * - `runInDriver`: run `run` in the driver process (the one that called `Tuner.fit()`)
+ *   instead of a trial actor. `args` is then passed to `run` as it is, never serialized, so
+ *   it may hold objects that cannot cross processes (Train passes its Data datasets, whose
+ *   plans hold user functions). Only for a `run` that drives remote work (a trainer's workers)
+ *   and does little itself: trials share the driver's event loop, hold no resources of their
+ *   own (`resources` is ignored), and a run that ignores a stop cannot be killed (it is
+ *   dropped; end it when `report` rejects). @default false
  *
  * In the trial actor Tune calls `run(config, args, session)` and awaits it:
  *
@@ -74,6 +81,8 @@ export interface TrainerTrainable<A = unknown> {
   readonly resources?: TrialResources;
   /** CPUs one trial uses in all (actor and workers), for the default maxConcurrentTrials. @default resources.CPU */
   readonly cpusPerTrial?: number;
+  /** Run `run` in the driver process with `args` as they are (not serialized); see the module docs. @default false */
+  readonly runInDriver?: boolean;
 }
 
 /** A trainer that Tune can run as trials: `new Tuner(trainer, { paramSpace: { trainLoopConfig: {...} } })`. */
@@ -101,6 +110,7 @@ export function trainerTrainable(trainer: TunableTrainer): TrainerTrainable<unkn
     throw new TypeError(`${field}.module must be the file: URL of the module that exports run (import.meta.url), got ${String(t.module)}`);
   }
   if (t.resources !== undefined && (t.resources === null || typeof t.resources !== 'object')) throw new TypeError(`${field}.resources must be { CPU?, GPU? }`);
-  if (t.cpusPerTrial !== undefined && !(typeof t.cpusPerTrial === 'number' && t.cpusPerTrial > 0)) throw new RangeError(`${field}.cpusPerTrial must be a number > 0, got ${String(t.cpusPerTrial)}`);
+  if (t.runInDriver !== undefined && typeof t.runInDriver !== 'boolean') throw new TypeError(`${field}.runInDriver must be a boolean, got ${typeof t.runInDriver}`);
+    if (t.cpusPerTrial !== undefined && !(typeof t.cpusPerTrial === 'number' && t.cpusPerTrial > 0)) throw new RangeError(`${field}.cpusPerTrial must be a number > 0, got ${String(t.cpusPerTrial)}`);
   return t;
 }

@@ -6,7 +6,7 @@
  * Whole files are written to a temporary name and renamed, so a killed driver leaves either
  * the old or the new state, never a torn one.
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeProgress } from './progress-csv.js';
 
@@ -114,4 +114,20 @@ export async function saveCheckpoint(trialDir: string, iteration: number, data: 
 /** Loads checkpoint data saved by {@link saveCheckpoint}. */
 export async function loadCheckpoint(dir: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/** Iterations of the checkpoints saved in a trial's directory (`checkpoint_<iteration>/checkpoint.json`), ascending. */
+export async function listCheckpointIterations(trialDir: string): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await readdir(trialDir);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const n of names) {
+    const m = /^checkpoint_(\d+)$/.exec(n);
+    if (m) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
 }

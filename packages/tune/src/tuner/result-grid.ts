@@ -3,28 +3,9 @@
  * best one by a metric, the errors, and the last results as records or an Arrow table.
  */
 import { tableFromJSON, type Table } from 'apache-arrow';
-import { Checkpoint } from '../trainable/checkpoint.js';
-import type { TrialStatus } from './experiment-state.js';
+import type { TrialOutcome } from './trial-outcome.js';
 
-/** One trial's outcome (Ray's `Result`). */
-export interface TrialOutcome {
-  /** The trial's id. */
-  readonly trialId: string;
-  /** The config it ran with. */
-  readonly config: Record<string, unknown>;
-  /** Its last result (with Tune's fields: trainingIteration, timeTotalS, ...), or undefined if it reported none. */
-  readonly metrics: Record<string, unknown> | undefined;
-  /** Every result it reported, oldest first (Ray's metrics_dataframe). */
-  readonly metricsHistory: readonly Record<string, unknown>[];
-  /** Its latest checkpoint. */
-  readonly checkpoint: Checkpoint | undefined;
-  /** Why it failed, for errored trials (a TrialError whose `cause` is the original error). */
-  readonly error: Error | undefined;
-  /** Final status: TERMINATED or ERROR (PENDING if the time budget ran out first). */
-  readonly status: TrialStatus;
-  /** The trial's directory. */
-  readonly path: string;
-}
+export type { TrialOutcome } from './trial-outcome.js';
 
 /** Flattens nested objects into `a/b` keys (as Ray's dataframes do). */
 function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, unknown>): Record<string, unknown> {

@@ -1,12 +1,13 @@
 /**
  * The driver's loop (Ray's TuneController): asks the (already set up) searcher for configs, runs up to
- * `maxConcurrentTrials` trials as {@link TrialActor}s, decides on each result (stop
+ * `maxConcurrentTrials` trials on {@link TrialHost}s (trial actors, or the driver for a trainer's
+ * `runInDriver`), decides on each result (stop
  * criteria, time budget, scheduler), and keeps the experiment directory up to date.
  */
 import * as ray from '@ray-ts/core';
 import { join } from 'node:path';
 import { TrialError, TuneMetricError, TuneRestoreError } from '../errors.js';
-import { TrialActor, type TrialEvent, type TrialRunner } from '../internal/trial-actor.js';
+import { createTrialHost, type TrialHost } from '../internal/trial-host.js';
 import { isResumableScheduler, type SchedulerDecision, type TrialResult } from '../schedulers/scheduler.js';
 import { isResumable, SUGGEST_LATER } from '../search/searcher.js';
 import type { TrainableSpec } from '../trainable/trainable-spec.js';
@@ -19,21 +20,13 @@ import { appendProgress, endProgress, newProgress } from './progress-csv.js';
 import { applyPause, ControllerTrialControl, truncateToCheckpoint } from './trial-control.js';
 import { ProgressReporter } from './progress-reporter.js';
 
-type TrialActorHandle = ray.ActorHandle<TrialRunner>;
-
-function killQuietly(actor: TrialActorHandle): void {
-  try {
-    ray.kill(actor);
-  } catch {
-    /* already gone, or the cluster is shut down */
-  }
-}
-
 /** Everything one sweep needs. */
 export interface ControllerInit {
   config: Readonly<ResolvedConfig>;
   spec: TrainableSpec;
   resources: Required<TrialResources>;
+  /** Run trials in the driver process instead of trial actors (a trainer's `runInDriver`). @default false */
+  inDriver?: boolean;
   /** CPUs one trial uses in all (for the default maxConcurrentTrials). @default resources.CPU */
   cpusPerTrial?: number;
   experimentId: string;
@@ -52,8 +45,8 @@ export class TuneController {
   private saving: Promise<void> = Promise.resolve();
   private searcherDone = false;
   private soon: NodeJS.Timeout | undefined;
-  /** Actors whose trial ended cleanly, ready for the next one (Ray's reuse_actors). */
-  private readonly idle: TrialActorHandle[] = [];
+  /** Hosts (actors) whose trial ended cleanly, ready for the next one (Ray's reuse_actors). */
+  private readonly idle: TrialHost[] = [];
   /** What schedulers may do to other trials. */
   private readonly control: ControllerTrialControl;
   /** runConfig.callbacks. */
@@ -93,7 +86,7 @@ export class TuneController {
       await this.loop(max, running);
     } finally {
       reporter.stop();
-      for (const a of this.idle.splice(0)) killQuietly(a);
+      for (const h of this.idle.splice(0)) h.kill();
     }
     await this.callbacks.experimentEnd(this.trials.map(callbackTrial));
     await this.saveState();
@@ -172,16 +165,16 @@ export class TuneController {
     const timeOffset = trial.checkpoint?.timeTotalS ?? 0;
     let sinceRestore = 0;
     let timeTotal = timeOffset;
-    const actor = this.idle.pop() ?? TrialActor.options({ numCpus: this.init.resources.CPU, numGpus: this.init.resources.GPU, maxRestarts: 0 }).remote();
+    const actor = this.idle.pop() ?? createTrialHost(this.init.resources, this.init.inDriver === true);
     let reusable = false;
     let last: TrialResult | undefined = trial.results[trial.results.length - 1];
     try {
       const checkpoint = trial.checkpoint ? await loadCheckpoint(trial.checkpoint.dir) : undefined;
       const context = { trialId: trial.trialId, experimentName: cfg.name, trialDir: trial.dir };
-      await ray.get(actor.start.remote({ spec: this.init.spec, config: trial.config, checkpoint, context, checkpointFrequency: cfg.checkpointFrequency }));
+      await actor.start({ spec: this.init.spec, config: trial.config, checkpoint, context, checkpointFrequency: cfg.checkpointFrequency });
       let decision: 'CONTINUE' | 'STOP' | null = null;
       for (;;) {
-        const ev = (await ray.get(actor.next.remote(decision))) as TrialEvent;
+        const ev = await actor.next(decision);
         if (ev.type === 'done') {
           trial.status = 'TERMINATED';
           reusable = true;
@@ -235,7 +228,7 @@ export class TuneController {
       trial.error = err instanceof TrialError ? err : new TrialError(trial.trialId, err);
     } finally {
       if (reusable && cfg.reuseActors) this.idle.push(actor);
-      else killQuietly(actor);
+      else actor.kill();
       if ((trial.status as string) !== 'PAUSED') {
         cfg.scheduler.onTrialComplete(trial.trialId, last, this.control);
         cfg.searchAlg.onTrialComplete(trial.trialId, last, trial.error);
@@ -249,9 +242,9 @@ export class TuneController {
   }
 
   /** Stops the running trainable; true when it ended within a second (so the actor can take another trial). */
-  private async stopRun(actor: TrialActorHandle): Promise<boolean> {
+  private async stopRun(actor: TrialHost): Promise<boolean> {
     try {
-      const ev = (await ray.get(actor.next.remote('STOP'), { timeout: 1000 })) as TrialEvent;
+      const ev = await actor.next('STOP', 1000);
       return ev.type !== 'result';
     } catch {
       return false;

@@ -16,6 +16,7 @@ import { loadCheckpoint, readExperimentState, readResults, rewriteResults, type 
 import { resolveConfig, type RunConfig, type TuneConfig } from './options.js';
 import { ResultGrid } from './result-grid.js';
 import type { Trial } from './trial.js';
+import { makeTrialOutcome } from './trial-outcome.js';
 import { TuneController } from './tune-controller.js';
 
 /** Options of {@link Tuner}. */
@@ -84,21 +85,23 @@ export class Tuner {
     }
     const experimentId = restored?.state.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
     const controller = new TuneController({
-      config: cfg, spec, resources, cpusPerTrial, experimentId, trials: restored?.trials ?? [],
+      config: cfg, spec, resources, cpusPerTrial, inDriver: unwrapped.trainer?.runInDriver === true, experimentId, trials: restored?.trials ?? [],
       ...(restored?.state.schedulerState ? { restoredScheduler: { saved: restored.state.schedulerState, paused: restored.paused } } : {}),
     });
     await controller.run();
     const outcomes = await Promise.all(
-      controller.trials.map(async (t) => ({
-        trialId: t.trialId,
-        config: t.config,
-        metrics: t.results[t.results.length - 1],
-        metricsHistory: t.results,
-        checkpoint: t.checkpoint ? Checkpoint.fromDict(await loadCheckpoint(t.checkpoint.dir)) : undefined,
-        error: t.error,
-        status: t.status,
-        path: t.dir,
-      })),
+      controller.trials.map(async (t) =>
+        makeTrialOutcome({
+          trialId: t.trialId,
+          config: t.config,
+          metrics: t.results[t.results.length - 1],
+          metricsHistory: t.results,
+          checkpoint: t.checkpoint ? Checkpoint.fromDict(await loadCheckpoint(t.checkpoint.dir)) : undefined,
+          error: t.error,
+          status: t.status,
+          path: t.dir,
+        }),
+      ),
     );
     return new ResultGrid(outcomes, cfg.metric, cfg.mode, join(cfg.storagePath, cfg.name));
   }
