@@ -53,24 +53,43 @@ test('end-to-end: CSV in S3 → Data → Train + Tune (MLflow) → Serve, one co
   line(/^stats: plan categories \[basic, premium, standard\]; churn rate in train 0\.\d+$/m);
   line(/^features \(8\): age, tenure_months, monthly_charges, data_gb, support_calls, plan=basic, plan=premium, plan=standard$/m);
 
-  // Train + Tune: 4 trials in the space, ASHA's early stops at a rung, the best by validation loss.
-  const trials = [...stdout.matchAll(/^trial (\S+): lr ([\d.e+-]+), hidden (\d+), (\d+) epochs?, val loss ([\d.]+), val accuracy ([\d.]+) \((stopped early by ASHA|ran to max epochs)\)$/gm)];
+  // Train + Tune: 4 trials in the space (1 worker + 1 CPU for data each), ASHA's early stops at a rung,
+  // the best trial by its lowest validation loss at any epoch.
+  line(/^tune: 4 trials, .*, 1 worker \+ 1 CPU for data per trial, ASHA over 3 epochs/m);
+  const trials = [...stdout.matchAll(/^trial (\S+): lr ([\d.e+-]+), hidden (\d+), (\d+) epochs?, val loss ([\d.]+), lowest ([\d.]+) at epoch (\d+), val accuracy ([\d.]+) \((stopped early by ASHA|ran to max epochs)\)$/gm)];
   assert.equal(trials.length, TRIALS, stdout);
   for (const t of trials) {
     const [lr, hidden, epochs] = [Number(t[2]), Number(t[3]), Number(t[4])];
     assert.ok(lr >= 1e-3 * 0.995 && lr <= 0.1 * 1.005, `lr within the space: ${lr}`);
     assert.ok([4, 8, 16, 32].includes(hidden), `hidden within the space: ${hidden}`);
-    if (t[7] === 'ran to max epochs') assert.equal(epochs, EPOCHS);
+    if (t[9] === 'ran to max epochs') assert.equal(epochs, EPOCHS);
     else assert.ok([1, 2].includes(epochs), `stopped at a rung, got ${epochs}`);
+    assert.ok(Number(t[6]) <= Number(t[5]) && Number(t[7]) >= 1 && Number(t[7]) <= epochs, `lowest val loss within the trial's epochs: ${t[0]}`);
   }
-  const bestLoss = Math.min(...trials.map((t) => Number(t[5])));
-  const bestTrial = trials.find((t) => Number(t[5]) === bestLoss)!;
+  const bestLoss = Math.min(...trials.map((t) => Number(t[6])));
+  const bestTrial = trials.find((t) => Number(t[6]) === bestLoss)!;
   const bestConfig = JSON.parse(line(/^best config: (\{.*\})$/m)[1]!) as { trainLoopConfig: { lr: number; hidden: number } };
   assert.equal(bestConfig.trainLoopConfig.lr.toExponential(2), bestTrial[2]);
   assert.equal(bestConfig.trainLoopConfig.hidden, Number(bestTrial[3]));
-  const best = line(/^best trial: (\S+), val loss ([\d.]+), val accuracy ([\d.]+) after (\d+) epochs, checkpoint checkpoint_\d{6}$/m);
-  assert.equal(best[1], bestTrial[1], 'the best trial has the lowest validation loss');
-  assert.ok(Number(best[3]) >= 0.68, `the best model learned (validation accuracy ${best[3]}; the majority class alone gives about 0.63)`);
+  const best = line(/^best trial: (\S+), (\d+) epochs, last val loss ([\d.]+)$/m);
+  assert.equal(best[1], bestTrial[1], 'the best trial reached the lowest validation loss');
+  assert.equal(Number(best[2]), Number(bestTrial[4]));
+  assert.equal(best[3], bestTrial[5]);
+  // The deployed checkpoint is the best trial's best epoch (getBestCheckpoint), not necessarily its latest.
+  const ck = line(/^best checkpoint: epoch (\d+) of (\d+) \(val loss ([\d.]+), val accuracy ([\d.]+)\), checkpoint_(\d{6})(?: \(also the latest\)|, not the latest checkpoint_(\d{6}))$/m);
+  const [ckEpoch, ckOf] = [Number(ck[1]), Number(ck[2])];
+  assert.equal(ckOf, Number(best[2]));
+  assert.equal(ckEpoch, Number(bestTrial[7]), 'the checkpoint of the epoch with the lowest validation loss');
+  assert.equal(ck[3], bestTrial[6]);
+  assert.equal(Number(ck[5]), ckEpoch - 1, "Train numbers a run's checkpoints from 0, one per epoch");
+  if (ck[6] === undefined) assert.equal(ckEpoch, ckOf, 'the chosen checkpoint is the latest only when the last epoch was the best');
+  else assert.ok(ckEpoch < ckOf && Number(ck[6]) === ckOf - 1, `the latest is the last epoch's: ${ck[0]}`);
+  assert.ok(Number(ck[4]) >= 0.68, `the deployed model learned (validation accuracy ${ck[4]}; the majority class alone gives about 0.63)`);
+  // Train's retention (numToKeep 2 by valLoss, plus the latest) kept the deployed checkpoint.
+  const kept = line(/^train kept in that trial's run: (.*) \(numToKeep 2 by valLoss min, plus the latest\)$/m)[1]!.split(', ');
+  assert.ok(kept.includes(`checkpoint_${ck[5]}`), `the deployed checkpoint is still on disk: ${kept.join(', ')}`);
+  assert.ok(kept.includes(`checkpoint_${String(ckOf - 1).padStart(6, '0')}`), 'the latest is kept');
+  assert.ok(kept.length >= Math.min(ckOf, 2) && kept.length <= Math.min(ckOf, 3), `2 best + the latest at most: ${kept.join(', ')}`);
 
   // MLflow: the loopback recorder got one run per trial, the params, a log-batch per epoch reported, and each run's end.
   const ml = line(/^mlflow: (\d+) REST calls received \((.*)\); (\d+) runs \((.*)\)$/m);
@@ -86,11 +105,15 @@ test('end-to-end: CSV in S3 → Data → Train + Tune (MLflow) → Serve, one co
   const mlRun = line(/^mlflow: run '(\S+)' params \{(.*)\}, \d+ metric keys, valLoss per epoch \[(.*)\]$/m);
   assert.equal(mlRun[1], best[1]);
   assert.match(mlRun[2]!, /trainLoopConfig\/lr: [\d.e-]+, trainLoopConfig\/hidden: \d+/);
-  assert.equal(mlRun[3]!.split(', ').length, Number(best[4]));
-  assert.equal(Number(mlRun[3]!.split(', ').at(-1)), Number(best[2]), 'the last valLoss logged to MLflow is the best trial\'s');
+  const history = mlRun[3]!.split(', ').map(Number);
+  assert.equal(history.length, Number(best[2]));
+  assert.equal(history.at(-1), Number(best[3]), 'the last valLoss logged to MLflow is the best trial\'s');
+  // (compared as printed, to 4 decimals: an exact tie after rounding could hide a smaller one, so not the index)
+  assert.equal(history[ckEpoch - 1], Math.min(...history), `the deployed checkpoint's epoch has the lowest valLoss in [${mlRun[3]}]`);
 
   // Serve: the best checkpoint behind HTTP, a raw record in, the same prediction as in-process.
-  line(/^serve: the best checkpoint deployed at POST http:\/\/127\.0\.0\.1:\d+\/churn$/m);
+  const served = line(/^serve: the best checkpoint \(trial (\S+), epoch (\d+)\) deployed at POST http:\/\/127\.0\.0\.1:\d+\/churn$/m);
+  assert.deepEqual([served[1], Number(served[2])], [best[1], ckEpoch]);
   const request = JSON.parse(line(/^request: (\{.*\})$/m)[1]!) as Record<string, unknown>;
   assert.ok(!('churned' in request), 'the request has no label');
   assert.ok(Object.values(request).includes(null), 'the request has a missing cell (imputed by the deployment)');

@@ -1,17 +1,20 @@
 /**
  * The model and the training loop every Train worker runs (an export: workers import this
- * module). The preprocessed examples arrive in `trainLoopConfig` (see README: Tune refuses
- * a trainer with `datasets`); worker r of w trains on examples r, r + w, ... (the same
- * count on every worker), gradients are averaged across workers each step, and every epoch
- * rank 0 saves a checkpoint holding the model and the preprocessing statistics.
+ * module). The preprocessed examples come from the trainer's `datasets`: worker r of w reads
+ * its equal shard of `train` (`getDatasetShard('train')`, a `streamingSplit` made by Train,
+ * locally shuffled each epoch) and all of `validation` (not split); gradients are averaged
+ * across workers each step, and every epoch rank 0 saves a checkpoint holding the model and
+ * the preprocessing statistics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Checkpoint, getContext, prepareModel, prepareOptimizer, report, trainOnBatch } from '@ray-ts/train';
-import type { Examples, PreprocessingStats } from './preprocess.js';
-import { rng } from './rng.js';
+import { Checkpoint, getContext, getDatasetShard, prepareModel, prepareOptimizer, report, trainOnBatch } from '@ray-ts/train';
+import type { PreprocessingStats } from './preprocess.js';
 
 /** Name of the file, in every checkpoint, that holds the {@link PreprocessingStats}. */
 export const STATS_FILE = 'preprocessing.json';
+
+/** Rows in the local shuffle buffer each worker draws its batches from (Ray's `local_shuffle_buffer_size`). */
+const SHUFFLE_BUFFER = 1000;
 
 /** Settings of {@link churnLoop}; Tune sets `lr` and `hidden` per trial. */
 export interface ChurnConfig {
@@ -25,8 +28,7 @@ export interface ChurnConfig {
   batchSize: number;
   /** Seed of the initial weights and of the shuffling. */
   seed: number;
-  train: Examples;
-  validation: Examples;
+  /** Saved in every checkpoint, for serving. */
   stats: PreprocessingStats;
 }
 
@@ -40,65 +42,57 @@ export function buildModel(features: number, hidden: number, seed: number): tf.L
   });
 }
 
-/** Tensors of the examples at `rows` (indices into `ex`). */
-function tensors(ex: Examples, features: number, rows: number[]): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
+/** Tensors of featurized rows (`{ x: number[], label }`, as preprocess.ts makes them). */
+function tensors(rows: readonly Record<string, unknown>[], features: number): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
   const flat = new Float32Array(rows.length * features);
   const labels = new Float32Array(rows.length);
-  rows.forEach((i, k) => {
-    for (let f = 0; f < features; f++) flat[k * features + f] = ex.x[i * features + f]!;
-    labels[k] = ex.y[i]!;
+  rows.forEach((r, k) => {
+    flat.set(r.x as number[], k * features);
+    labels[k] = r.label as number;
   });
   return { xs: tf.tensor2d(flat, [rows.length, features]), ys: tf.tensor2d(labels, [rows.length, 1]) };
 }
 
-/** Log loss and accuracy (threshold 0.5) of `model` on all of `ex`. */
-export function evaluate(model: tf.LayersModel, ex: Examples, features: number): { loss: number; accuracy: number } {
-  const { xs, ys } = tensors(ex, features, Array.from({ length: ex.n }, (_, i) => i));
-  const [loss, accuracy] = tf.tidy(() => {
+/** Log loss and accuracy (threshold 0.5) of `model` on `xs`/`ys`. */
+export function evaluate(model: tf.LayersModel, xs: tf.Tensor2D, ys: tf.Tensor2D): { loss: number; accuracy: number } {
+  return tf.tidy(() => {
     const p = model.predict(xs) as tf.Tensor;
-    return [tf.losses.logLoss(ys, p).dataSync()[0]!, p.greater(0.5).cast('float32').equal(ys).cast('float32').mean().dataSync()[0]!];
+    return { loss: tf.losses.logLoss(ys, p).dataSync()[0]!, accuracy: p.greater(0.5).cast('float32').equal(ys).cast('float32').mean().dataSync()[0]! };
   });
-  tf.dispose([xs, ys]);
-  return { loss, accuracy };
-}
-
-/** A seeded Fisher–Yates shuffle. */
-function shuffled(items: number[], seed: number): number[] {
-  const out = items.slice();
-  const random = rng(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** One training run, on each worker; reports `epoch` (from 1), losses and validation accuracy. */
 export async function churnLoop(config: ChurnConfig): Promise<void> {
-  const ctx = getContext();
-  const [rank, size] = [ctx.getWorldRank(), ctx.getWorldSize()];
+  const rank = getContext().getWorldRank();
   const features = config.stats.features.length;
   const model = await prepareModel(buildModel(features, config.hidden, config.seed));
   const opt = prepareOptimizer(tf.train.adam(config.lr));
-  const perWorker = Math.floor(config.train.n / size);
-  const mine = Array.from({ length: perWorker }, (_, k) => k * size + rank);
+  // The validation set is small: read it whole once (every worker evaluates on all of it).
+  const valRows: Record<string, unknown>[] = [];
+  for await (const batch of getDatasetShard('validation').iterBatches({ batchSize: null, batchFormat: 'rows' })) valRows.push(...batch);
+  const val = tensors(valRows, features);
+  const train = getDatasetShard('train');
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const order = shuffled(mine, config.seed * 1000 + epoch * 10 + rank);
     let loss = 0;
     let steps = 0;
-    for (let at = 0; at + config.batchSize <= order.length; at += config.batchSize) {
-      const { xs, ys } = tensors(config.train, features, order.slice(at, at + config.batchSize));
+    // One pass over this worker's shard is one epoch; every worker has as many rows, so as many steps.
+    const batches = train.iterBatches({
+      batchSize: config.batchSize, batchFormat: 'rows', dropLast: true, localShuffleBufferSize: SHUFFLE_BUFFER, localShuffleSeed: config.seed * 1000 + epoch * 10 + rank,
+    });
+    for await (const batch of batches) {
+      const { xs, ys } = tensors(batch, features);
       loss += await trainOnBatch(model, opt, xs, ys, tf.losses.logLoss);
       steps++;
       tf.dispose([xs, ys]);
     }
-    const val = evaluate(model, config.validation, features);
+    const v = evaluate(model, val.xs, val.ys);
     let checkpoint: Checkpoint | undefined;
     if (rank === 0) {
       checkpoint = await Checkpoint.fromModel(model, { files: { [STATS_FILE]: JSON.stringify(config.stats) } });
       await checkpoint.setMetadata({ epoch, lr: config.lr, hidden: config.hidden });
     }
     // Every worker reports (Train records rank 0's metrics and checkpoint once all have).
-    await report({ epoch, trainLoss: loss / Math.max(1, steps), valLoss: val.loss, valAccuracy: val.accuracy }, { checkpoint });
+    await report({ epoch, trainLoss: loss / Math.max(1, steps), valLoss: v.loss, valAccuracy: v.accuracy }, { checkpoint });
   }
+  tf.dispose([val.xs, val.ys]);
 }

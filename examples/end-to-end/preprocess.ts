@@ -76,41 +76,35 @@ export async function fitStats(train: data.Dataset): Promise<PreprocessingStats>
   };
 }
 
-/** Preprocessed examples as flat arrays (row-major `x`), ready to send to training workers. */
-export interface Examples {
-  n: number;
-  x: number[];
-  y: number[];
-}
-
 /** What {@link preprocess} did. */
 export interface PreprocessResult {
   rowsRead: number;
   droppedNoLabel: number;
   stats: PreprocessingStats;
-  train: Examples;
-  validation: Examples;
+  /** The training split as features: rows `{ x: number[], label, imputed }`, materialized (in the object store). */
+  train: data.MaterializedDataset;
+  /** The validation split, the same way. */
+  validation: data.MaterializedDataset;
+  trainRows: number;
+  validationRows: number;
   /** Cells imputed in train + validation. */
   imputed: number;
   /** Share of churned customers in the training split. */
   trainPositiveRate: number;
 }
 
-async function examplesOf(ds: data.Dataset, stats: PreprocessingStats): Promise<{ ex: Examples; imputed: number }> {
-  const rows = await ds.mapBatches(featurizeBatch, { batchFormat: 'rows', fnArgs: [stats] }).takeAll();
-  const ex: Examples = { n: rows.length, x: [], y: [] };
-  let imputed = 0;
-  for (const r of rows) {
-    ex.x.push(...(r.x as number[]));
-    ex.y.push(r.label as number);
-    imputed += r.imputed as number;
-  }
-  return { ex, imputed };
+/**
+ * A split turned into features, materialized once: every Tune trial then reads the same
+ * blocks from the object store (no featurize task per trial and epoch).
+ */
+async function featurized(ds: data.Dataset, stats: PreprocessingStats): Promise<{ ds: data.MaterializedDataset; n: number; imputed: number }> {
+  const out = await ds.mapBatches(featurizeBatch, { batchFormat: 'rows', fnArgs: [stats] }).materialize();
+  return { ds: out, n: await out.count(), imputed: (await out.sum('imputed')) ?? 0 };
 }
 
 /**
  * The Data stage: CSV files under `s3://bucket/raw/` → cleaned, encoded, standardised
- * train and validation examples, and the statistics to do the same at serving time.
+ * train and validation datasets, and the statistics to do the same at serving time.
  */
 export async function preprocess(rawPath: string, s3: data.S3Options, options: { validationFraction: number; seed: number }): Promise<PreprocessResult> {
   const schema = Object.fromEntries([
@@ -123,8 +117,16 @@ export async function preprocess(rawPath: string, s3: data.S3Options, options: {
   const [train, validation] = await labelled.trainTestSplit(options.validationFraction, { shuffle: true, seed: options.seed });
   const stats = await fitStats(train);
   const trainPositiveRate = (await train.mean(LABEL_COLUMN)) ?? NaN;
-  const [t, v] = [await examplesOf(train, stats), await examplesOf(validation, stats)];
+  const [t, v] = [await featurized(train, stats), await featurized(validation, stats)];
   return {
-    rowsRead, droppedNoLabel: rowsRead - t.ex.n - v.ex.n, stats, train: t.ex, validation: v.ex, imputed: t.imputed + v.imputed, trainPositiveRate,
+    rowsRead,
+    droppedNoLabel: rowsRead - t.n - v.n,
+    stats,
+    train: t.ds,
+    validation: v.ds,
+    trainRows: t.n,
+    validationRows: v.n,
+    imputed: t.imputed + v.imputed,
+    trainPositiveRate,
   };
 }

@@ -6,7 +6,7 @@
  *   node --conditions=development --import tsx examples/tuning/main.ts [--samples 8] [--max-t 8] [--grace 1] [--reduction-factor 2] [--rows 2048]
  */
 import * as ray from '@ray-ts/core';
-import { DataParallelTrainer } from '@ray-ts/train';
+import { TfjsTrainer } from '@ray-ts/train';
 import { Tuner, tune } from '@ray-ts/tune';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +37,12 @@ const LR = { lo: 1e-4, hi: 1e-1 };
 await ray.init({ numCpus: 4 });
 console.log(`sweep: ${samples} trials, lr ~ loguniform(${LR.lo}, ${LR.hi}), 2 workers per trial, ASHA over epochs (grace ${gracePeriod}, max ${maxT}, reduction factor ${reductionFactor})`);
 
-// No `datasets`: Tune refuses a trainer with datasets, so the loop generates its data.
-// (A DataParallelTrainer, not a TfjsTrainer: the loop picks its TensorFlow.js backend
-// itself, because a TfjsTrainer run by Tune fails its trials today — see README.)
-const trainer = new DataParallelTrainer(sweepLoop, {
+// No `datasets`: the loop generates its data. (With datasets a trial would count its
+// workers' CPUs + 1 for the data pipeline, 3 here: one trial at a time on 4 CPUs; see README.)
+// A TfjsTrainer: every worker sets up TensorFlow.js with the pure-JS cpu backend before
+// the loop (the model is tiny, and it starts at once: no wasm to load).
+const trainer = new TfjsTrainer(sweepLoop, {
+  tfjsConfig: { backend: 'cpu' },
   scalingConfig: { numWorkers: 2 },
   trainLoopConfig: { lr: 0.01, epochs: maxT, rows, batchSize: 32 },
 });

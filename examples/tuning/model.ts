@@ -1,13 +1,13 @@
 /**
  * The training loop each trial's 2 workers run: a small TensorFlow.js MLP on a synthetic,
- * deterministic classification set that every worker generates itself (a trainer run by
- * Tune may not have `datasets`: Tune refuses them, so the data is made in the loop).
+ * deterministic classification set that every worker generates itself (no `datasets`, so
+ * a trial needs no CPU for a data pipeline: see README).
  * Worker r of w takes examples r, r + w, r + 2w, ...; gradients are averaged across workers
  * every step, and held-out accuracy is reported once per epoch (`epoch` counts from 1, as
  * ASHA's time attribute).
  */
 import * as tf from '@tensorflow/tfjs';
-import { getContext, prepareModel, prepareOptimizer, report, trainOnBatch, useBackend } from '@ray-ts/train';
+import { getContext, prepareModel, prepareOptimizer, report, trainOnBatch } from '@ray-ts/train';
 // The synthetic data set of the distributed-training example (deterministic example i).
 import { example, FEATURES } from '../distributed-training/mlp.js';
 
@@ -50,8 +50,6 @@ export interface SweepConfig {
 
 /** One trial's training run, on each of its workers. */
 export async function sweepLoop(config: SweepConfig): Promise<void> {
-  // The pure-JS cpu backend: the model is tiny, and it starts at once (no wasm to load).
-  await useBackend('cpu');
   const ctx = getContext();
   const [rank, size] = [ctx.getWorldRank(), ctx.getWorldSize()];
   const seed = config.seed ?? 7;
