@@ -45,6 +45,12 @@ export const config = Object.freeze({
   taskEventsMaxFinished: envNumber('TASK_EVENTS_MAX_FINISHED', 10_000),
   /** Window (ms) in which identical worker log lines from several processes are printed once (`RAY_TS_DEDUP_LOGS=0` turns dedup off). */
   logDedupWindowMs: envNumber('LOG_DEDUP_WINDOW_MS', 5000),
+  /** How often (ms) a node sends the worker lines it buffered for drivers attached to other nodes, in one message per node. */
+  logRelayBatchMs: envNumber('LOG_RELAY_BATCH_MS', 100),
+  /** Most worker lines in one relayed message (a larger backlog goes in several). */
+  logRelayMaxBatchLines: envNumber('LOG_RELAY_MAX_BATCH_LINES', 1000),
+  /** Most worker lines (and bytes, 1 KiB a line) a node buffers for another node; beyond it lines are dropped and counted. */
+  logRelayMaxBufferedLines: envNumber('LOG_RELAY_MAX_BUFFERED_LINES', 10_000),
 });
 
 /** Type of {@link config}. */

@@ -11,6 +11,7 @@ import type { AppSpec, DeploymentSpec, ServeStatus } from './internal/app-spec.j
 import { CONTROLLER_NAME, SERVE_NAMESPACE } from './internal/constants.js';
 import { Controller, type ControllerActor } from './internal/controller-actor.js';
 import { clearRouters } from './internal/router.js';
+import { ServeError } from './errors.js';
 
 function controller(): ray.ActorHandle<ControllerActor> {
   return Controller.options({ name: CONTROLLER_NAME, namespace: SERVE_NAMESPACE, lifetime: 'detached', getIfExists: true }).remote();
@@ -23,6 +24,15 @@ async function existingController(): Promise<ray.ActorHandle<ControllerActor> | 
   } catch (err) {
     if (err instanceof ray.ActorNotFoundError) return undefined;
     throw err;
+  }
+}
+
+/** A Serve error the controller threw reaches the caller as itself, not wrapped in RayTaskError. */
+async function fromController<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw err instanceof ray.RayTaskError && err.cause instanceof ServeError ? err.cause : err;
   }
 }
 
@@ -70,9 +80,9 @@ export function deployApplication<T>(app: Application<T>, o: ResolvedRunOptions,
   };
   return (async () => {
     const c = controller();
-    if (o.routePrefix !== null) await ray.get(c.ensureProxy.remote(o.host, o.port));
+    if (o.routePrefix !== null) await fromController(ray.get(c.ensureProxy.remote(o.host, o.port, o.proxyLocation)));
     clearRouters(o.name);
-    await ray.get(c.deployApp.remote(spec));
+    await fromController(ray.get(c.deployApp.remote(spec)));
     return getDeploymentHandle<T>(graph.ingress, o.name);
   })();
 }
@@ -93,11 +103,16 @@ export async function deleteApp(name: string): Promise<boolean> {
   return await ray.get(c.deleteApp.remote(name));
 }
 
-/** Stops every application, the HTTP proxy (freeing its port) and the controller. */
+/** Stops every application, the HTTP proxies (freeing their ports) and the controller; resolves once the controller is gone. */
 export async function shutdown(): Promise<void> {
   const c = await existingController();
   clearRouters();
   if (!c) return;
   await ray.get(c.shutdown.remote());
   ray.kill(c);
+  // On a cluster the kill reaches the head a little later: wait until the name is free, so a
+  // serve.run right after this starts a new controller instead of finding the dying one.
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    if (!(await existingController().catch(() => undefined))) return;
+  }
 }

@@ -56,6 +56,7 @@ export class Deployment<C extends AnyClass = AnyClass> {
     return {
       name: o.name, numReplicas: o.numReplicas, maxOngoingRequests: o.maxOngoingRequests, maxQueuedRequests: o.maxQueuedRequests,
       rayActorOptions: { ...o.rayActorOptions }, autoscalingConfig: o.autoscalingConfig, userConfig: o.userConfig,
+      streamBackpressureNumObjects: o.streamBackpressureNumObjects,
     };
   }
 }

@@ -37,7 +37,8 @@ export { parseServeConfig, resolveServeConfig, type ServeConfig, type AppConfig,
 export { ServeRequest } from './request.js';
 export { run, status, shutdown, deleteApp } from './api.js';
 export type { DeploymentOptions, AutoscalingConfig, RunOptions } from './options.js';
-export type { ServeStatus, ApplicationStatus, DeploymentStatus } from './internal/app-spec.js';
+export type { ServeStatus, ApplicationStatus, DeploymentStatus, ProxyStatus } from './internal/app-spec.js';
+export type { ProxyLocation } from './internal/proxy-plan.js';
 export {
   ServeError, RequestTimeoutError, BadRequestError, DeploymentNotFoundError, DeploymentDefinitionError, RouteNotFoundError, BackPressureError, RequestCancelledError,
   DeployTimeoutError, ServeConfigError,

@@ -8,6 +8,9 @@ test('deployment options: defaults, and bad fields name themselves', () => {
   assert.equal(o.name, 'M');
   assert.equal(o.numReplicas, 1);
   assert.equal(o.maxOngoingRequests, 5);
+  assert.equal(o.streamBackpressureNumObjects, 16);
+  assert.equal(resolveDeploymentOptions({ streamBackpressureNumObjects: -1 }, 'M').streamBackpressureNumObjects, -1);
+  assert.throws(() => resolveDeploymentOptions({ streamBackpressureNumObjects: 0 }, 'M'), (e: Error) => e instanceof RangeError && /streamBackpressureNumObjects/.test(e.message));
   assert.ok(Object.isFrozen(o));
   assert.throws(() => resolveDeploymentOptions({ numReplicas: 0 }, 'M'), (e: Error) => e instanceof RangeError && /numReplicas/.test(e.message));
   assert.throws(() => resolveDeploymentOptions({ numReplicas: 1.5 }, 'M'), (e: Error) => e instanceof TypeError && /numReplicas/.test(e.message));
@@ -23,7 +26,10 @@ test('deployment options: defaults, and bad fields name themselves', () => {
 
 test('run options: defaults, prefixes, and bad fields name themselves', () => {
   const o = resolveRunOptions(undefined);
-  assert.deepEqual({ ...o }, { name: 'default', routePrefix: '/', port: 8000, host: '127.0.0.1', requestTimeoutS: 60, readyTimeoutMs: 120_000 });
+  assert.equal(o.proxyLocation, 'EveryNode');
+  assert.equal(resolveRunOptions({ proxyLocation: 'HeadOnly' }).proxyLocation, 'HeadOnly');
+  assert.throws(() => resolveRunOptions({ proxyLocation: 'Disabled' as never }), (e: Error) => e instanceof TypeError && /proxyLocation must be one of/.test(e.message));
+  assert.deepEqual({ ...o }, { name: 'default', routePrefix: '/', port: 8000, host: '127.0.0.1', requestTimeoutS: 60, readyTimeoutMs: 120_000, proxyLocation: 'EveryNode' });
   assert.equal(resolveRunOptions({ routePrefix: '/a/' }).routePrefix, '/a');
   assert.equal(resolveRunOptions({ routePrefix: null }).routePrefix, null);
   assert.throws(() => resolveRunOptions({ routePrefix: 'a' }), (e: Error) => e instanceof TypeError && /routePrefix/.test(e.message));

@@ -3,6 +3,7 @@
  * into frozen, complete objects. A bad field throws TypeError/RangeError naming it.
  */
 import type { ActorOptions } from '@ray-ts/core';
+import { PROXY_LOCATIONS, type ProxyLocation } from './internal/proxy-plan.js';
 
 /** Autoscaling on ongoing requests per replica (Ray Serve's `autoscaling_config`). */
 export interface AutoscalingConfig {
@@ -34,6 +35,13 @@ export interface DeploymentOptions {
   autoscalingConfig?: AutoscalingConfig;
   /** Passed to the instance's `reconfigure(userConfig)` after construction. @default undefined */
   userConfig?: unknown;
+  /**
+   * Streamed responses (HTTP streams and `stream: true` calls): chunks a replica's generator
+   * may produce ahead of what the caller has read; beyond it the generator pauses until the
+   * caller (a slow HTTP client, through the proxy) reads on. Core's `generatorBackpressureNumObjects`
+   * on the stream call. -1: no limit. @default 16
+   */
+  streamBackpressureNumObjects?: number;
 }
 
 /** Deployment options resolved. */
@@ -45,6 +53,7 @@ export interface ResolvedDeploymentOptions {
   readonly rayActorOptions: Readonly<Record<string, unknown>>;
   readonly autoscalingConfig?: Readonly<Required<AutoscalingConfig>>;
   readonly userConfig?: unknown;
+  readonly streamBackpressureNumObjects: number;
 }
 
 /** Options of `serve.run(app, options)`. */
@@ -61,14 +70,22 @@ export interface RunOptions {
   requestTimeoutS?: number;
   /** Milliseconds to wait for every replica to start. @default 120000 */
   readyTimeoutMs?: number;
+  /**
+   * Where HTTP proxies run (Ray's `proxy_location`): 'EveryNode', one per node of the cluster
+   * (nodes that share a host listen on port + k, see the README), or 'HeadOnly'. Like host and
+   * port, the first `serve.run` that starts the proxies sets it. @default 'EveryNode'
+   */
+  proxyLocation?: ProxyLocation;
 }
 
 /** Run options resolved. */
 export type ResolvedRunOptions = Readonly<Required<Omit<RunOptions, 'routePrefix'>> & { routePrefix: string | null }>;
 
-const DEPLOYMENT_KEYS = new Set(['name', 'numReplicas', 'maxOngoingRequests', 'maxQueuedRequests', 'rayActorOptions', 'autoscalingConfig', 'userConfig']);
+const DEPLOYMENT_KEYS = new Set(['name', 'numReplicas', 'maxOngoingRequests', 'maxQueuedRequests', 'rayActorOptions', 'autoscalingConfig', 'userConfig', 'streamBackpressureNumObjects']);
+/** Default of `streamBackpressureNumObjects`. */
+export const DEFAULT_STREAM_BACKPRESSURE = 16;
 const AUTOSCALING_KEYS = new Set(['minReplicas', 'maxReplicas', 'targetOngoingRequests', 'upscaleDelayS', 'downscaleDelayS']);
-const RUN_KEYS = new Set(['name', 'routePrefix', 'port', 'host', 'requestTimeoutS', 'readyTimeoutMs']);
+const RUN_KEYS = new Set(['name', 'routePrefix', 'port', 'host', 'requestTimeoutS', 'readyTimeoutMs', 'proxyLocation']);
 const FORBIDDEN_ACTOR_KEYS = ['name', 'namespace', 'lifetime', 'getIfExists', 'maxConcurrency'];
 
 function checkObject(where: string, o: unknown, keys: Set<string>): Record<string, unknown> {
@@ -119,7 +136,13 @@ export function resolveDeploymentOptions(o: DeploymentOptions | undefined, class
     rayActorOptions: Object.freeze(actor),
     autoscalingConfig: r.autoscalingConfig === undefined ? undefined : resolveAutoscaling(`${where}.autoscalingConfig`, r.autoscalingConfig),
     userConfig: r.userConfig,
+    streamBackpressureNumObjects: streamBackpressure(`${where}.streamBackpressureNumObjects`, r.streamBackpressureNumObjects),
   });
+}
+
+function streamBackpressure(where: string, v: unknown): number {
+  if (v === -1) return -1;
+  return int(where, v, DEFAULT_STREAM_BACKPRESSURE, 1);
 }
 
 /** Validates `serve.run` options. */
@@ -133,6 +156,9 @@ export function resolveRunOptions(o: RunOptions | undefined, where = 'serve.run 
     routePrefix = r.routePrefix.length > 1 ? r.routePrefix.replace(/\/+$/, '') : '/';
   }
   if (r.host !== undefined && (typeof r.host !== 'string' || !r.host)) throw new TypeError(`${where}.host must be a non-empty string`);
+  if (r.proxyLocation !== undefined && !PROXY_LOCATIONS.includes(r.proxyLocation as ProxyLocation)) {
+    throw new TypeError(`${where}.proxyLocation must be one of ${PROXY_LOCATIONS.map((l) => `'${l}'`).join(', ')}, got ${JSON.stringify(r.proxyLocation)}`);
+  }
   return Object.freeze({
     name: (r.name as string | undefined) ?? 'default',
     routePrefix,
@@ -140,5 +166,6 @@ export function resolveRunOptions(o: RunOptions | undefined, where = 'serve.run 
     host: (r.host as string | undefined) ?? '127.0.0.1',
     requestTimeoutS: num(`${where}.requestTimeoutS`, r.requestTimeoutS, 60, Number.MIN_VALUE),
     readyTimeoutMs: int(`${where}.readyTimeoutMs`, r.readyTimeoutMs, 120_000, 1),
+    proxyLocation: (r.proxyLocation as ProxyLocation | undefined) ?? 'EveryNode',
   });
 }

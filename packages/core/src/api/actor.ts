@@ -119,22 +119,28 @@ export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
   const streaming = new Set(data.streaming ?? []);
   const target = new ActorHandleBase(data) as unknown as Record<string | symbol, unknown>;
   const stubs = new Map<string, unknown>();
-  const makeMethod = (method: string, numReturns = 1, name?: string): unknown => ({
+  type CallOpts = { numReturns: number; genBackpressure?: number; name?: string };
+  const makeMethod = (method: string, o: CallOpts): unknown => ({
     remote: (...args: unknown[]) => {
       const { core } = requireState(`${data.cls.name}.${method}.remote()`);
       const out = core.submitActorTask(data.actorId, method, args, {
-        name: name ?? `${data.cls.name}.${method}`,
-        numReturns,
+        name: o.name ?? `${data.cls.name}.${method}`,
+        numReturns: o.numReturns,
+        genBackpressure: o.numReturns < 0 ? o.genBackpressure : undefined,
         resources: {},
         maxRetries: 0,
         retryExceptions: false,
         strategy: { kind: 'DEFAULT' },
       });
-      return Array.isArray(out) && numReturns === 1 ? out[0] : out;
+      return Array.isArray(out) && o.numReturns === 1 ? out[0] : out;
     },
-    options: (o: ActorMethodOptions) => {
-      const r = resolveMethodOptions(o, `${data.cls.name}.${method}.options()`);
-      return makeMethod(method, r.numReturns, r.name);
+    options: (more: ActorMethodOptions) => {
+      const r = resolveMethodOptions(more, `${data.cls.name}.${method}.options()`);
+      return makeMethod(method, {
+        numReturns: r.numReturns ?? o.numReturns,
+        genBackpressure: 'generatorBackpressureNumObjects' in more ? r.genBackpressure : o.genBackpressure,
+        name: r.name ?? o.name,
+      });
     },
   });
   const handle = new Proxy(target, {
@@ -143,7 +149,7 @@ export function makeActorHandle<T>(data: HandleData): ActorHandle<T> {
       if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;
       let stub = stubs.get(prop);
       if (!stub) {
-        if (methods.has(prop)) stub = makeMethod(prop, streaming.has(prop) ? -1 : 1);
+        if (methods.has(prop)) stub = makeMethod(prop, { numReturns: streaming.has(prop) ? -1 : 1 });
         else {
           const fail = () => {
             throw new TypeError(`Actor class ${data.cls.name} has no method '${prop}'. Its methods are: ${[...methods].join(', ') || '(none)'}.`);

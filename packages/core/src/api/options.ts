@@ -37,6 +37,13 @@ export interface TaskOptions {
   retryExceptions?: boolean | string[];
   /** Number of return values (the function returns an array of that length), or 'streaming' for a generator. @default 1 */
   numReturns?: number | 'streaming';
+  /**
+   * Streaming generators (Ray's `_generator_backpressure_num_objects`): the worker pauses the
+   * generator while this many of its items are produced but not yet consumed by the caller's
+   * `ObjectRefGenerator`, and resumes as the caller reads on. `-1` for no limit. Ignored when
+   * the call does not stream. @default -1
+   */
+  generatorBackpressureNumObjects?: number;
   /** Environment of the worker. */
   runtimeEnv?: RuntimeEnv;
   /** Placement. @default 'DEFAULT' */
@@ -77,15 +84,22 @@ export interface ActorOptions {
 
 /** Options of an actor method call (`handle.method.options(opts).remote()`). */
 export interface ActorMethodOptions {
-  /** Number of return values, or 'streaming'. @default 1 */
+  /** Number of return values, or 'streaming'. @default 1 (generator methods: 'streaming') */
   numReturns?: number | 'streaming';
+  /**
+   * Streaming generators (Ray's `_generator_backpressure_num_objects`): the worker pauses the
+   * generator while this many of its items are produced but not yet consumed by the caller's
+   * `ObjectRefGenerator`, and resumes as the caller reads on. `-1` for no limit. Ignored when
+   * the call does not stream. @default -1
+   */
+  generatorBackpressureNumObjects?: number;
   /** Name shown in errors. */
   name?: string;
 }
 
-const TASK_KEYS = new Set(['numCpus', 'numGpus', 'memory', 'resources', 'maxRetries', 'retryExceptions', 'numReturns', 'runtimeEnv', 'schedulingStrategy', 'name']);
+const TASK_KEYS = new Set(['numCpus', 'numGpus', 'memory', 'resources', 'maxRetries', 'retryExceptions', 'numReturns', 'generatorBackpressureNumObjects', 'runtimeEnv', 'schedulingStrategy', 'name']);
 const ACTOR_KEYS = new Set(['name', 'namespace', 'lifetime', 'getIfExists', 'maxRestarts', 'maxTaskRetries', 'maxConcurrency', 'numCpus', 'numGpus', 'memory', 'resources', 'runtimeEnv', 'schedulingStrategy']);
-const METHOD_KEYS = new Set(['numReturns', 'name']);
+const METHOD_KEYS = new Set(['numReturns', 'generatorBackpressureNumObjects', 'name']);
 
 /** Rejects fields that are not options. */
 export function checkKeys(where: string, opts: object, allowed: Set<string>): void {
@@ -105,6 +119,14 @@ export function nonNegative(where: string, v: unknown): number {
 function intAtLeast(where: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where} must be an integer, got ${describe(v)}`);
   if (v < min) throw new RangeError(`${where} must be >= ${min}, got ${v}`);
+  return v;
+}
+
+/** `generatorBackpressureNumObjects`: an integer >= 1, or -1 (none); resolved to undefined for none. */
+function backpressure(where: string, v: unknown): number | undefined {
+  if (v === undefined || v === -1) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where}.generatorBackpressureNumObjects must be an integer, got ${describe(v)}`);
+  if (v < 1) throw new RangeError(`${where}.generatorBackpressureNumObjects must be >= 1 (or -1 for no limit), got ${v}`);
   return v;
 }
 
@@ -185,6 +207,8 @@ function placed(resources: ResourceMap, strategy: SchedulingStrategyWire): Resou
 export interface ResolvedTaskOptions {
   name?: string;
   numReturns: number;
+  /** Streaming: items produced ahead of the consumer before the generator pauses (undefined: no limit). */
+  genBackpressure?: number;
   resources: ResourceMap;
   maxRetries: number;
   retryExceptions: boolean | string[];
@@ -210,6 +234,7 @@ export function resolveTaskOptions(o: TaskOptions, defaultMaxRetries: number, wh
   return Object.freeze({
     name: o.name,
     numReturns,
+    genBackpressure: backpressure(where, o.generatorBackpressureNumObjects),
     resources: placed(resourceRequest(where, o, 1), strategy),
     maxRetries: maxRetries === -1 ? Number.MAX_SAFE_INTEGER : maxRetries,
     retryExceptions,
@@ -259,10 +284,11 @@ export function resolveActorOptions(o: ActorOptions, where = 'options'): Resolve
 }
 
 /** Validates actor method options. */
-export function resolveMethodOptions(o: ActorMethodOptions, where = 'options'): { numReturns: number; name?: string } {
+export function resolveMethodOptions(o: ActorMethodOptions, where = 'options'): { numReturns?: number; genBackpressure?: number; name?: string } {
   checkKeys(where, o, METHOD_KEYS);
-  let numReturns = 1;
+  let numReturns: number | undefined;
   if (o.numReturns === 'streaming') numReturns = -1;
   else if (o.numReturns !== undefined) numReturns = intAtLeast(`${where}.numReturns`, o.numReturns, 1);
-  return { numReturns, name: o.name };
+  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`${where}.name must be a string`);
+  return { numReturns, genBackpressure: backpressure(where, o.generatorBackpressureNumObjects), name: o.name };
 }

@@ -21,7 +21,7 @@ import { preloadArrow } from '../serialization/index.js';
 import { currentState, isWorkerProcess, requireState, setState } from './state.js';
 import { handleData, makeActorHandle, type ActorHandle } from './actor.js';
 import type { ResourceMap, RuntimeEnvWire } from '../transport/protocol.js';
-import { LogDeduplicator } from '../state/log-dedup.js';
+import { checkLogToDriver, flushWorkerLogs, printWorkerLog } from './driver-logs.js';
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -61,6 +61,12 @@ export interface InitOptions {
    * @default 0
    */
   metricsExportPort?: number | false;
+  /**
+   * Print this job's task and actor stdout/stderr here, prefixed `(fn pid=...)` (other nodes:
+   * `(fn pid=..., ip=..., node=...)`), deduplicated. Ray's `log_to_driver`; `false` leaves it in the nodes' log files.
+   * @default true
+   */
+  logToDriver?: boolean;
 }
 
 /** What init() reports. */
@@ -79,7 +85,7 @@ export interface InitInfo {
   dashboardUrl?: string;
 }
 
-const INIT_KEYS = new Set(['metricsExportPort', 'numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir', 'runtimeEnv']);
+const INIT_KEYS = new Set(['metricsExportPort', 'numCpus', 'numGpus', 'resources', 'namespace', 'objectStoreMemory', 'address', 'token', 'ignoreReinitError', 'tempDir', 'runtimeEnv', 'logToDriver']);
 let exitHookInstalled = false;
 
 /** Starts ray-ts: an embedded local cluster using this machine's cores, with no server to start. */
@@ -94,6 +100,7 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
     if (options.ignoreReinitError) return info(existing);
     throw new RayError('init() was already called. Call shutdown() first, or pass ignoreReinitError: true.');
   }
+  checkLogToDriver(options.logToDriver);
   const address = options.address ?? process.env.RAY_TS_ADDRESS;
   if (address !== undefined && address !== 'local') return connect(address, options);
   const numCpus = options.numCpus === undefined ? availableParallelism() : nonNegative('init() options.numCpus', options.numCpus);
@@ -123,6 +130,7 @@ export async function init(options: InitOptions = {}): Promise<InitInfo> {
     sessionRoot: options.tempDir ?? join(tmpdir(), 'ray-ts'),
     prestartWorkers: config.prestartWorkers >= 0 ? config.prestartWorkers : Math.ceil(numCpus),
   });
+  node.workerLogs.print = options.logToDriver !== false;
   await Promise.all([node.start(), preloadArrow()]);
   const core = new CoreWorker(new LocalClient(node), 'driver', namespace, newId('j'));
   // In the embedded cluster workers read this machine's files: only envVars apply.
@@ -166,11 +174,12 @@ async function connect(address: string, options: InitOptions): Promise<InitInfo>
   if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !options.namespace)) {
     throw new TypeError('init() options.namespace must be a non-empty string');
   }
-  const client = await SocketClient.connect(target, newId('w'), 'driver', printWorkerLog, resolveToken(options.token, options.tempDir));
+  const jobId = newId('j'); // the node sends this job's worker output, from every node of the cluster
+  const client = await SocketClient.connect(target, newId('w'), 'driver', printWorkerLog, resolveToken(options.token, options.tempDir), { jobId, logs: options.logToDriver !== false });
   client.setRef(false);
   await preloadArrow();
   const namespace = options.namespace ?? `anonymous-${newId('j')}`;
-  const core = new CoreWorker(client, 'driver', namespace, newId('j'));
+  const core = new CoreWorker(client, 'driver', namespace, jobId);
   try {
     // A driver run by `ray-ts job submit` inherits the job's runtime environment (working directory, env vars).
     const submitted = options.runtimeEnv === undefined ? process.env.RAY_TS_JOB_RUNTIME_ENV : undefined;
@@ -226,14 +235,6 @@ function info(st: NonNullable<ReturnType<typeof currentState>>): InitInfo {
   };
 }
 
-let logDedup: LogDeduplicator | undefined;
-/** Worker output streamed by the node this driver is attached to: printed with its prefix, deduplicated. */
-function printWorkerLog(m: Record<string, any> & { t: string }): void {
-  if (m.t !== 'log') return;
-  logDedup ??= new LogDeduplicator((text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text));
-  logDedup.push(String(m.prefix), String(m.line), `${String(m.nodeId)}:${String(m.pid)}`, m.stream === 'stderr' ? 'stderr' : 'stdout');
-}
-
 /** True after init() (and in workers). */
 export function isInitialized(): boolean {
   return currentState() !== undefined;
@@ -246,6 +247,7 @@ export function shutdown(): void {
   setState(undefined);
   st.core.detach();
   st.core.client.close();
+  flushWorkerLogs();
 }
 
 /** Options of {@link get}. */

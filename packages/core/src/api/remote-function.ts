@@ -59,6 +59,7 @@ class RemoteFunctionImpl<F extends (...args: any[]) => any> {
     const out = core.submitTask(this.key, args, {
       name: this.opts.name ?? this.key.name,
       numReturns: this.opts.numReturns,
+      genBackpressure: this.opts.genBackpressure,
       resources: this.opts.resources,
       maxRetries: this.opts.maxRetries,
       retryExceptions: this.opts.retryExceptions,

@@ -11,6 +11,8 @@ import { hostId, tokenMatches } from '../transport/auth.js';
 import type { NodeManager } from './node-manager.js';
 import type { WorkerHandle } from './worker-pool.js';
 import { servePull } from '../cluster/object-pull.js';
+import { LogRelay, nodeLogRelayHost } from '../cluster/log-relay.js';
+import type { LogLine } from '../state/worker-logs.js';
 
 interface Peer {
   id: string;
@@ -31,8 +33,12 @@ type Msg = Record<string, any> & { t: string };
 export class NodeMessageRouter {
   private readonly peers = new Set<Peer>();
   private readonly byWorker = new Map<string, Peer>();
+  /** Worker output for the drivers attached here, from this node and (in a cluster) the others. */
+  private readonly logs: LogRelay;
 
-  constructor(private readonly node: NodeManager) {}
+  constructor(private readonly node: NodeManager) {
+    this.logs = new LogRelay(nodeLogRelayHost(node));
+  }
 
   /** Handles a new connection. */
   accept(socket: Socket): void {
@@ -60,6 +66,7 @@ export class NodeMessageRouter {
 
   /** Closes every connection. */
   closeAll(): void {
+    this.logs.close();
     for (const p of this.peers) p.conn.close();
   }
 
@@ -91,7 +98,10 @@ export class NodeMessageRouter {
       this.byWorker.set(w.id, peer);
     }
     this.peers.add(peer);
-    if (msg.kind === 'driver') peer.unsubscribeLogs = this.node.workerLogs.subscribe((l) => peer.conn.send({ t: 'log', ...l }));
+    if (msg.kind === 'driver' && msg.logs !== false) {
+      const send = (lines: LogLine[]) => peer.conn.send(lines.length === 1 ? { t: 'log', ...lines[0] } : { t: 'logs', lines });
+      peer.unsubscribeLogs = this.logs.attachDriver(typeof msg.jobId === 'string' && msg.jobId ? msg.jobId : undefined, send);
+    }
     conn.send({ t: 'welcome', nodeId: this.node.nodeId, sessionDir: this.node.sessionDir, hostId: hostId(), namespace: this.node.options.namespace });
     return peer;
   }
@@ -154,6 +164,15 @@ export class NodeMessageRouter {
         return true;
       case 'watch':
         cluster.links.answerWatch(m.ids as string[], (x) => peer.conn.send(x));
+        return true;
+      case 'logSub':
+        this.logs.onSubscribe(peer.id, String(m.jobId));
+        return true;
+      case 'logUnsub':
+        this.logs.onUnsubscribe(peer.id, String(m.jobId));
+        return true;
+      case 'logBatch':
+        this.logs.onBatch(m.lines as LogLine[]);
         return true;
       default:
         return false;

@@ -3,6 +3,11 @@
  * has yielded, and consumers that wait for the next one. An item is held for its
  * consumer until the consumer asks for the one after it. A stream whose task went to
  * another node is followed there (the cluster agent asks that node).
+ *
+ * Backpressure (`genBackpressure` in the spec): each time the consumer asks for item i it
+ * has consumed i items, which the node tells the worker running the generator (`genAck`),
+ * so the worker can pause the generator while too many items wait here. A retried attempt
+ * that yields items already stored is told again how far the consumer is.
  */
 import type { WireObject } from '../transport/protocol.js';
 import { streamItemId } from '../ids.js';
@@ -12,6 +17,8 @@ import type { NodeManager } from './node-manager.js';
 interface StreamState {
   rec?: TaskRecord;
   count: number;
+  /** Items the consumer has consumed: the highest index it asked for. */
+  consumed: number;
   ended: boolean;
   waiters: Array<() => void>;
 }
@@ -24,7 +31,7 @@ export class NodeStreams {
 
   /** Starts tracking the stream of a submitted streaming task. */
   add(rec: TaskRecord): void {
-    this.streams.set(rec.spec.taskId, { rec, count: rec.yielded, ended: rec.state === 'finished', waiters: [] });
+    this.streams.set(rec.spec.taskId, { rec, count: rec.yielded, consumed: 0, ended: rec.state === 'finished', waiters: [] });
   }
 
   /** A streaming task yielded item `index`. */
@@ -36,6 +43,7 @@ export class NodeStreams {
         node.segments.adopt(obj.s, obj.n);
         node.segments.release(obj.s);
       }
+      if (st && !st.ended) this.ack(st);
       return;
     }
     const id = streamItemId(taskId, index);
@@ -52,6 +60,10 @@ export class NodeStreams {
     if (this.node.cluster?.forwarding.streamNode(taskId)) return this.elsewhere(taskId, index, st, false);
     if (index > 0) this.node.objects.removeRef(streamItemId(taskId, index - 1));
     if (!st) return Promise.resolve({ done: true });
+    if (index > st.consumed) {
+      st.consumed = index;
+      if (!st.ended) this.ack(st);
+    }
     return new Promise((resolve) => {
       const check = () => {
         // The task may have been sent to another node while this consumer waited.
@@ -79,6 +91,12 @@ export class NodeStreams {
     st.count = Math.max(st.count, rec.yielded);
     st.ended = true;
     for (const w of st.waiters.splice(0)) w();
+  }
+
+  /** Tells the worker running a stream with backpressure how many items its consumer has. */
+  private ack(st: StreamState): void {
+    const rec = st.rec;
+    if (rec?.spec.genBackpressure) rec.worker?.conn?.send({ t: 'genAck', taskId: rec.spec.taskId, consumed: st.consumed });
   }
 
   private async elsewhere(taskId: string, index: number, st: StreamState | undefined, releasedPrevious: boolean): Promise<{ id?: string; done?: boolean }> {

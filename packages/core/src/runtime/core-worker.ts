@@ -24,12 +24,16 @@ export interface TaskContext {
   attempt: number;
   /** Namespace of the job the task belongs to. */
   namespace?: string;
+  /** Job the task belongs to (its driver prints the task's output). */
+  jobId?: string;
 }
 
 /** Resolved options of one submission. */
 export interface SubmitOptions {
   name: string;
   numReturns: number;
+  /** Streaming: items produced ahead of the consumer before the generator pauses (undefined: no limit). */
+  genBackpressure?: number;
   resources: Record<string, number>;
   maxRetries: number;
   retryExceptions: boolean | string[];
@@ -173,9 +177,10 @@ export class CoreWorker {
     const taskId = newId('t');
     const { wire, argRefs, temps } = this.encodeArgs(args);
     const spec: TaskSpec = {
-      taskId, fn, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, resources: opts.resources,
+      taskId, fn, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, ...this.backpressure(opts), resources: opts.resources,
       maxRetries: opts.maxRetries, retryExceptions: opts.retryExceptions, runtimeEnv: this.env(opts.runtimeEnv),
       strategy: opts.strategy, parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId, namespace: this.currentNamespace(),
+      jobId: this.currentJobId(),
     };
     const out = this.returnRefs(taskId, opts.numReturns);
     this.client.submitTask(spec);
@@ -188,14 +193,20 @@ export class CoreWorker {
     return this.taskContext.getStore()?.namespace ?? this.namespace;
   }
 
+  /** The job of the running task (a worker serves many jobs), else this driver's; undefined in a worker outside any task. */
+  currentJobId(): string | undefined {
+    return this.taskContext.getStore()?.jobId ?? (this.mode === 'driver' ? this.jobId : undefined);
+  }
+
   /** Submits an actor method call. */
   submitActorTask(actorId: string, method: string, args: unknown[], opts: SubmitOptions): ObjectRef<unknown>[] | ObjectRefGenerator<unknown> {
     const taskId = newId('t');
     const { wire, argRefs, temps } = this.encodeArgs(args);
     const spec: TaskSpec = {
-      taskId, actorId, method, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, resources: {},
+      taskId, actorId, method, name: opts.name, args: wire, argRefs, numReturns: opts.numReturns, ...this.backpressure(opts), resources: {},
       maxRetries: 0, retryExceptions: false, strategy: { kind: 'DEFAULT' },
       parentTaskId: this.taskContext.getStore()?.taskId, callerId: this.client.peerId, namespace: this.currentNamespace(),
+      jobId: this.currentJobId(),
     };
     const out = this.returnRefs(taskId, opts.numReturns);
     this.client.submitActorTask(spec);
@@ -206,13 +217,17 @@ export class CoreWorker {
   /** Creates an actor. */
   createActor(spec: Omit<ActorSpec, 'args' | 'argRefs' | 'callerId'>, args: unknown[]): void {
     const { wire, argRefs, temps } = this.encodeArgs(args);
-    this.client.createActor({ ...spec, runtimeEnv: this.env(spec.runtimeEnv), args: wire, argRefs, callerId: this.client.peerId });
+    this.client.createActor({ jobId: this.currentJobId(), ...spec, runtimeEnv: this.env(spec.runtimeEnv), args: wire, argRefs, callerId: this.client.peerId });
     for (const t of temps) t.release();
   }
 
   /** Whether this async scope runs a task (a get here blocks a worker). */
   inTask(): boolean {
     return this.mode === 'worker' && this.taskContext.getStore() !== undefined;
+  }
+
+  private backpressure(opts: SubmitOptions): { genBackpressure?: number } {
+    return opts.numReturns < 0 && opts.genBackpressure !== undefined ? { genBackpressure: opts.genBackpressure } : {};
   }
 
   private returnRefs(taskId: string, numReturns: number): ObjectRef<unknown>[] | ObjectRefGenerator<unknown> {

@@ -41,10 +41,12 @@ export class SocketClient implements NodeClient {
   /**
    * Connects to a node — a Unix socket path, or `host:port` over TCP — and completes the
    * hello exchange, presenting `token` when given. Rejects with AuthenticationError when
-   * the node refuses the token.
+   * the node refuses the token. `hello` adds fields to the hello (a driver's `jobId`, and
+   * `logs: false` to get no worker output).
    */
   static async connect(
     address: string, peerId: string, kind: 'worker' | 'driver' | 'cli', onOther: (m: Msg) => void = () => {}, token?: string,
+    hello: Record<string, unknown> = {},
   ): Promise<SocketClient> {
     const client = new SocketClient(peerId, onOther);
     const tcp = /^[^/]+:\d+$/.exec(address);
@@ -65,7 +67,7 @@ export class SocketClient implements NodeClient {
       for (const p of client.pending.values()) p.reject(new RaySystemError('The connection to the node closed.'));
       client.pending.clear();
     });
-    client.conn.send({ t: 'hello', version: PROTOCOL_VERSION, kind, id: peerId, token, hostId: hostId() });
+    client.conn.send({ ...hello, t: 'hello', version: PROTOCOL_VERSION, kind, id: peerId, token, hostId: hostId() });
     const w = await welcomed;
     client.nodeId = w.nodeId;
     client.sessionDir = w.sessionDir;

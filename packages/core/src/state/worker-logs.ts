@@ -2,9 +2,10 @@
  * Output of a node's worker processes: every line goes to the worker's log file under
  * `<session>/logs/` (`worker-<workerId>-<pid>.out|.err`), is printed with a
  * `(fnName pid=123)` prefix (deduplicated, see {@link LogDeduplicator}), and is passed
- * to subscribers (drivers attached over a socket). A worker announces the task whose
- * output follows with a `:task_name:<name>` line on both pipes (as Ray's workers do);
- * those lines set the prefix and are not shown.
+ * to subscribers (drivers attached over a socket, and other nodes' drivers through the
+ * cluster's log relay). A worker announces the task whose output follows with
+ * `:job_id:<id>` and `:task_name:<name>` lines on both pipes (as Ray's workers do); those
+ * lines set the job and prefix of what follows on that pipe and are not shown.
  */
 import { createWriteStream, mkdirSync, openSync, readSync, closeSync, readdirSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { LogDeduplicator, type LogOut } from './log-dedup.js';
 
 /** Marker line a worker prints before the output of a task (or actor). */
 export const TASK_NAME_MARKER = ':task_name:';
+/** Marker line a worker prints before the output of a task: the job it belongs to (empty: none). */
+export const JOB_ID_MARKER = ':job_id:';
 
 /** One line of worker output, as sent to subscribers. */
 export interface LogLine {
@@ -22,6 +25,8 @@ export interface LogLine {
   prefix: string;
   line: string;
   stream: 'stdout' | 'stderr';
+  /** Job of the task that printed it; absent for output outside any job's task (shown to every driver). */
+  jobId?: string;
 }
 
 /** A worker log file. */
@@ -48,6 +53,8 @@ export class WorkerLogs {
   readonly dir: string;
   private readonly listeners = new Set<(l: LogLine) => void>();
   private readonly dedup: LogDeduplicator;
+  /** Whether lines are printed by this process too (false: files and subscribers only; init's `logToDriver: false`). */
+  print = true;
 
   constructor(sessionDir: string, readonly nodeId: string, out: LogOut = defaultOut) {
     this.dir = join(sessionDir, 'logs');
@@ -57,9 +64,9 @@ export class WorkerLogs {
   /** Follows a new worker's pipes. */
   attach(workerId: string, pid: number, stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream): void {
     mkdirSync(this.dir, { recursive: true });
-    const state = { name: '' };
-    this.follow(workerId, pid, stdout, 'stdout', state);
-    this.follow(workerId, pid, stderr, 'stderr', state);
+    // Each pipe carries its own markers, so each keeps its own state.
+    this.follow(workerId, pid, stdout, 'stdout', { name: '', jobId: '' });
+    this.follow(workerId, pid, stderr, 'stderr', { name: '', jobId: '' });
   }
 
   /** Calls `fn` with every line from now on; returns the unsubscribe function. */
@@ -107,7 +114,7 @@ export class WorkerLogs {
     this.dedup.close();
   }
 
-  private follow(workerId: string, pid: number, from: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', state: { name: string }): void {
+  private follow(workerId: string, pid: number, from: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', state: { name: string; jobId: string }): void {
     let file: WriteStream | undefined = createWriteStream(join(this.dir, `worker-${workerId}-${pid}.${stream === 'stdout' ? 'out' : 'err'}`), { flags: 'a' });
     file.on('error', () => (file = undefined));
     const rl = createInterface({ input: from, crlfDelay: Infinity });
@@ -116,11 +123,15 @@ export class WorkerLogs {
         state.name = line.slice(TASK_NAME_MARKER.length);
         return;
       }
+      if (line.startsWith(JOB_ID_MARKER)) {
+        state.jobId = line.slice(JOB_ID_MARKER.length);
+        return;
+      }
       file?.write(`${line}\n`);
       const prefix = state.name ? `(${state.name} pid=${pid})` : `(pid=${pid})`;
-      this.dedup.push(prefix, line, String(pid), stream);
+      if (this.print) this.dedup.push(prefix, line, String(pid), stream);
       if (this.listeners.size) {
-        const l: LogLine = { nodeId: this.nodeId, pid, prefix, line, stream };
+        const l: LogLine = { nodeId: this.nodeId, pid, prefix, line, stream, ...(state.jobId ? { jobId: state.jobId } : {}) };
         for (const fn of this.listeners) fn(l);
       }
     });

@@ -64,6 +64,11 @@ export interface TaskSpec {
   argRefs: string[];
   /** Number of return objects; -1 for a streaming generator. */
   numReturns: number;
+  /**
+   * Streaming generators: the executing worker pauses the generator while this many of its
+   * items are not yet consumed by the caller (the node sends `genAck` as they are). Absent: no limit.
+   */
+  genBackpressure?: number;
   resources: ResourceMap;
   maxRetries: number;
   /** true, or the error names to retry on. */
@@ -76,6 +81,8 @@ export interface TaskSpec {
   callerId: string;
   /** Namespace of the submitting job: named actors made and looked up in the task use it (workers are shared by jobs). */
   namespace?: string;
+  /** Job of the submitting driver: the worker tags the task's output with it, so only that job's driver prints it. */
+  jobId?: string;
   /** Set when another node forwarded (spilled) the task here: it is not spilled again unless it cannot run here at all. */
   spilledFrom?: string;
 }
@@ -100,6 +107,8 @@ export interface ActorSpec {
   /** Generator methods (calls stream). */
   streaming?: string[];
   callerId: string;
+  /** Job of the creating driver (its output goes to that driver). */
+  jobId?: string;
 }
 
 /** What a node tells about an actor (getActor). */

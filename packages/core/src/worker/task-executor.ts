@@ -10,7 +10,8 @@ import { resolveDefinition } from '../runtime/function-registry.js';
 import type { ActorSpec, TaskSpec, WireObject } from '../transport/protocol.js';
 import type { SocketClient } from '../runtime/socket-client.js';
 import { flushMetrics } from '../metrics/user-metrics.js';
-import { TASK_NAME_MARKER } from '../state/worker-logs.js';
+import { JOB_ID_MARKER, TASK_NAME_MARKER } from '../state/worker-logs.js';
+import { GeneratorBackpressure } from './generator-backpressure.js';
 
 /** A unit of work the node sent. */
 export interface ExecMessage {
@@ -24,6 +25,8 @@ export interface ExecMessage {
 export class TaskExecutor {
   private readonly controllers = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
+  /** Consumption of running streams that have a backpressure limit (acks from the node). */
+  private readonly backpressure = new GeneratorBackpressure();
   actor?: { instance: Record<string, (...a: unknown[]) => unknown>; spec: ActorSpec };
   /** Name of the task (or actor class) whose output follows on stdout/stderr. */
   private outputName = '';
@@ -39,11 +42,18 @@ export class TaskExecutor {
     this.controllers.get(taskId)?.abort(new TaskCancelledError(taskId));
   }
 
+  /** The caller of streaming task `taskId` has consumed `consumed` items (a `genAck` from the node). */
+  ack(taskId: string, consumed: number): void {
+    this.backpressure.ack(taskId, consumed);
+  }
+
   /** Builds the actor instance. */
   async initActor(spec: ActorSpec, args: WireObject[], gpuIds: number[]): Promise<void> {
     const ctl = new AbortController();
-    this.announce(spec.cls.name);
-    const ctx: TaskContext = { taskId: `${spec.actorId}:init`, name: `${spec.cls.name}.constructor`, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: 0, namespace: spec.namespace };
+    this.announce(spec.cls.name, spec.jobId);
+    const ctx: TaskContext = {
+      taskId: `${spec.actorId}:init`, name: `${spec.cls.name}.constructor`, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: 0, namespace: spec.namespace, jobId: spec.jobId,
+    };
     if (gpuIds.length) process.env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
     try {
       await this.core.taskContext.run(ctx, async () => {
@@ -67,19 +77,21 @@ export class TaskExecutor {
       this.client.send({ t: 'done', taskId: spec.taskId, error: this.errorWire(spec.name, new TaskCancelledError(spec.name), false), errorName: 'TaskCancelledError', us: 0 });
       return;
     }
-    this.announce(spec.actorId ? (this.actor?.spec.cls.name ?? spec.name) : spec.name);
+    // An actor's output belongs to the job that created it (as in Ray), whoever calls it.
+    const jobId = spec.actorId ? (this.actor?.spec.jobId ?? spec.jobId) : spec.jobId;
+    this.announce(spec.actorId ? (this.actor?.spec.cls.name ?? spec.name) : spec.name, jobId);
     const ctl = new AbortController();
     this.controllers.set(spec.taskId, ctl);
     const gpuIds = msg.gpuIds ?? [];
     if (gpuIds.length && !spec.actorId) process.env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
     const namespace = spec.actorId ? (this.actor?.spec.namespace ?? spec.namespace) : spec.namespace;
-    const ctx: TaskContext = { taskId: spec.taskId, name: spec.name, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: msg.attempt, namespace };
+    const ctx: TaskContext = { taskId: spec.taskId, name: spec.name, actorId: spec.actorId, signal: ctl.signal, gpuIds, attempt: msg.attempt, namespace, jobId };
     try {
       await this.core.taskContext.run(ctx, async () => {
         const fn = await this.resolve(spec);
         const args = msg.args.map((a) => this.core.fromWire(a));
         const result = fn(...args);
-        if (spec.numReturns < 0) await this.stream(spec, result, startMs);
+        if (spec.numReturns < 0) await this.stream(spec, result, startMs, ctl.signal);
         else this.finish(spec, await result, started, startMs);
       });
     } catch (err) {
@@ -104,12 +116,18 @@ export class TaskExecutor {
     return resolveDefinition<(...a: unknown[]) => unknown>(spec.fn!);
   }
 
-  /** Tells the node whose output follows (a marker line on both pipes; the node shows it as the `(name pid=...)` prefix). */
-  private announce(name: string): void {
-    if (name === this.outputName) return;
-    this.outputName = name;
-    process.stdout.write(`${TASK_NAME_MARKER}${name}\n`);
-    process.stderr.write(`${TASK_NAME_MARKER}${name}\n`);
+  /**
+   * Tells the node whose output follows: marker lines on both pipes, as Ray's workers print
+   * them. The node shows the name as the `(name pid=...)` prefix and sends the lines to the
+   * job's driver only.
+   */
+  private announce(name: string, jobId = ''): void {
+    const key = `${jobId}\u0000${name}`;
+    if (key === this.outputName) return;
+    this.outputName = key;
+    const markers = `${JOB_ID_MARKER}${jobId}\n${TASK_NAME_MARKER}${name}\n`;
+    process.stdout.write(markers);
+    process.stderr.write(markers);
   }
 
   private finish(spec: TaskSpec, value: unknown, started: bigint, startMs: number): void {
@@ -137,18 +155,35 @@ export class TaskExecutor {
     this.client.send({ t: 'done', taskId: spec.taskId, returns, contained, us: Number(process.hrtime.bigint() - started) / 1000, startMs });
   }
 
-  private async stream(spec: TaskSpec, gen: unknown, startMs: number): Promise<void> {
+  /**
+   * Sends a generator's items as it yields them. With a backpressure limit it pauses (does
+   * not ask the generator for more) while that many items are unconsumed. A cancelled call
+   * stops at its next item: the generator is closed (its `finally` runs) and the stream ends
+   * with TaskCancelledError.
+   */
+  private async stream(spec: TaskSpec, gen: unknown, startMs: number, signal: AbortSignal): Promise<void> {
     const it = gen as AsyncIterator<unknown> | Iterator<unknown>;
     if (!it || typeof (it as Iterator<unknown>).next !== 'function') {
       throw new TypeError(`${spec.name} is streaming (numReturns: 'streaming') but did not return an iterator; make it a generator function.`);
     }
-    let index = 0;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) break;
-      const w = this.core.toWire(r.value, streamItemId(spec.taskId, index));
-      this.client.send({ t: 'yield', taskId: spec.taskId, index, obj: w.obj, contained: w.contained });
-      index++;
+    const limit = spec.genBackpressure;
+    if (limit) this.backpressure.open(spec.taskId);
+    try {
+      let index = 0;
+      for (;;) {
+        if (signal.aborted) {
+          await Promise.resolve(it.return?.()).catch(() => undefined);
+          throw new TaskCancelledError(spec.name);
+        }
+        const r = await it.next();
+        if (r.done) break;
+        const w = this.core.toWire(r.value, streamItemId(spec.taskId, index));
+        this.client.send({ t: 'yield', taskId: spec.taskId, index, obj: w.obj, contained: w.contained });
+        index++;
+        if (limit) await this.backpressure.admit(spec.taskId, index, limit, signal);
+      }
+    } finally {
+      if (limit) this.backpressure.close(spec.taskId);
     }
     flushMetrics();
     this.client.send({ t: 'done', taskId: spec.taskId, us: 0, startMs });

@@ -59,6 +59,9 @@ function onMessage(m: Record<string, any> & { t: string }): void {
     case 'cancel':
       executor.cancel(m.taskId as string);
       return;
+    case 'genAck':
+      executor.ack(m.taskId as string, m.consumed as number);
+      return;
     default:
       console.error(`[ray-ts] worker: unknown message '${m.t}'`);
   }

@@ -92,7 +92,7 @@ export async function deployConfig(config: ServeConfig | string, options: { base
   }
   const deployed: string[] = [];
   for (const { a, final, codeVersion } of loaded) {
-    const o = resolveRunOptions({ name: a.name, routePrefix: a.routePrefix, host: http.host, port: http.port, requestTimeoutS: http.requestTimeoutS });
+    const o = resolveRunOptions({ name: a.name, routePrefix: a.routePrefix, host: http.host, port: http.port, requestTimeoutS: http.requestTimeoutS, proxyLocation: cfg.proxyLocation });
     await deployApplication(final, o, codeVersion);
     deployed.push(o.name);
   }

@@ -8,6 +8,8 @@ test('serve config: camelCase and Ray snake_case keys; defaults; user values kep
     applications: [{ name: 'a', route_prefix: '/a', import_path: './app.ts:app', deployments: [{ name: 'M', num_replicas: 2, user_config: { some_key: 1 }, autoscaling_config: { min_replicas: 1, max_replicas: 3, upscale_delay_s: 1 } }] }],
   });
   assert.deepEqual(c.httpOptions, { port: 0, requestTimeoutS: 5 });
+  assert.equal(c.proxyLocation, 'EveryNode');
+  assert.equal(resolveServeConfig({ proxy_location: 'HeadOnly', applications: [{ importPath: 'a.ts:x' }] }).proxyLocation, 'HeadOnly');
   const d = c.applications[0]!.deployments![0]!;
   assert.deepEqual(d, { name: 'M', numReplicas: 2, userConfig: { some_key: 1 }, autoscalingConfig: { minReplicas: 1, maxReplicas: 3, upscaleDelayS: 1 } });
   assert.equal(c.applications[0]!.routePrefix, '/a');
@@ -25,4 +27,5 @@ test('serve config: bad fields name themselves', () => {
   assert.throws(() => resolveServeConfig({ applications: [{ importPath: 'a.ts:x', deployments: [{ name: 'M', replicas: 2 }] }] }), /deployments\[0\]\.replicas is not a config field/);
   assert.throws(() => resolveServeConfig({ httpOptions: { port: -1 }, applications: [{ importPath: 'a.ts:x' }] }), /httpOptions\.port/);
   assert.throws(() => resolveServeConfig({ proxy: {}, applications: [{ importPath: 'a.ts:x' }] }), /proxy is not a config field/);
+  assert.throws(() => resolveServeConfig({ proxyLocation: 'Everywhere', applications: [{ importPath: 'a.ts:x' }] }), /serve config\.proxyLocation must be one of 'EveryNode', 'HeadOnly'/);
 });

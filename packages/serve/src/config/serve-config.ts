@@ -18,7 +18,7 @@ export interface HttpOptions {
 }
 
 /** Overrides of one deployment's options (the lightweight ones update replicas in place). */
-export type DeploymentOverride = Pick<DeploymentOptions, 'numReplicas' | 'maxOngoingRequests' | 'maxQueuedRequests' | 'autoscalingConfig' | 'userConfig' | 'rayActorOptions'> & {
+export type DeploymentOverride = Pick<DeploymentOptions, 'numReplicas' | 'maxOngoingRequests' | 'maxQueuedRequests' | 'autoscalingConfig' | 'userConfig' | 'rayActorOptions' | 'streamBackpressureNumObjects'> & {
   /** The deployment's name in the application. */
   name: string;
 };
@@ -41,14 +41,16 @@ export interface AppConfig {
 export interface ServeConfig {
   /** Proxy options. @default {} */
   httpOptions?: HttpOptions;
+  /** Where HTTP proxies run (Ray's `proxy_location`): one per node, or on the head only. @default 'EveryNode' */
+  proxyLocation?: 'EveryNode' | 'HeadOnly';
   /** Applications to run; any other running application is deleted by `deploy`. */
   applications: AppConfig[];
 }
 
-const TOP_KEYS = new Set(['httpOptions', 'applications']);
+const TOP_KEYS = new Set(['httpOptions', 'proxyLocation', 'applications']);
 const HTTP_KEYS = new Set(['host', 'port', 'requestTimeoutS']);
 const APP_KEYS = new Set(['name', 'routePrefix', 'importPath', 'args', 'deployments']);
-const DEP_KEYS = new Set(['name', 'numReplicas', 'maxOngoingRequests', 'maxQueuedRequests', 'autoscalingConfig', 'userConfig', 'rayActorOptions']);
+const DEP_KEYS = new Set(['name', 'numReplicas', 'maxOngoingRequests', 'maxQueuedRequests', 'autoscalingConfig', 'userConfig', 'rayActorOptions', 'streamBackpressureNumObjects']);
 /** Keys whose values are the user's, never renamed. */
 const OPAQUE = new Set(['userConfig', 'args', 'rayActorOptions']);
 
@@ -75,6 +77,7 @@ export function resolveServeConfig(raw: unknown, where = 'serve config'): Readon
   const top = keysOf(where, camelKeys(raw), TOP_KEYS);
   const http = keysOf(`${where}.httpOptions`, top.httpOptions ?? {}, HTTP_KEYS) as HttpOptions;
   resolveRunOptions({ host: http.host, port: http.port, requestTimeoutS: http.requestTimeoutS }, `${where}.httpOptions`);
+  const { proxyLocation } = resolveRunOptions({ proxyLocation: top.proxyLocation as ServeConfig['proxyLocation'] }, where);
   if (!Array.isArray(top.applications) || top.applications.length === 0) throw new TypeError(`${where}.applications must be a non-empty list`);
   const names = new Set<string>();
   const prefixes = new Set<string>();
@@ -102,7 +105,7 @@ export function resolveServeConfig(raw: unknown, where = 'serve config'): Readon
     });
     return Object.freeze({ name: run.name, routePrefix: run.routePrefix, importPath: app.importPath, args: app.args ?? {}, deployments });
   });
-  return Object.freeze({ httpOptions: Object.freeze({ ...http }), applications });
+  return Object.freeze({ httpOptions: Object.freeze({ ...http }), proxyLocation, applications });
 }
 
 /** Parses config text: YAML (needs the `yaml` package) or JSON. */

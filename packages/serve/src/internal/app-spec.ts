@@ -47,9 +47,27 @@ export interface ApplicationStatus {
   deployments: Record<string, DeploymentStatus>;
 }
 
+/** One HTTP proxy (one per node with `proxyLocation: 'EveryNode'`). */
+export interface ProxyStatus {
+  /** Node the proxy runs on. */
+  nodeId: string;
+  /** Interface it listens on (RunOptions.host). */
+  host: string;
+  /** Port it listens on (RunOptions.port, + k for the k-th node of a host; see the README). */
+  port: number;
+  /** `host:port` to reach it at (for host 0.0.0.0: the node's address). */
+  address: string;
+  /** STARTING, HEALTHY, or UNHEALTHY (failed to start or died; started again after a while). */
+  status: 'STARTING' | 'HEALTHY' | 'UNHEALTHY';
+  /** Why it is unhealthy. */
+  message?: string;
+}
+
 /** What `serve.status()` returns. */
 export interface ServeStatus {
-  /** Where the HTTP proxy listens, once started. */
+  /** Where the head node's HTTP proxy (the first proxy) listens, once started. */
   proxy?: { host: string; port: number };
+  /** Every HTTP proxy, the head node's first. */
+  proxies?: ProxyStatus[];
   applications: Record<string, ApplicationStatus>;
 }

@@ -1,7 +1,8 @@
 /**
  * The controller: a detached, named actor that keeps Serve's state — applications, their
- * deployments and replica actors, and the HTTP proxy actor. A control loop checks each
- * replica's health and load, replaces dead replicas, and applies autoscaling.
+ * deployments and replica actors, and the HTTP proxy actors (one per node: proxy-manager.ts).
+ * A control loop checks each replica's health and load, replaces dead replicas, and applies
+ * autoscaling.
  */
 import * as ray from '@ray-ts/core';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +10,11 @@ import type { ApplicationStatus, AppSpec, DeploymentSpec, ServeStatus } from './
 import { OngoingRequestsPolicy, type AutoscalingPolicy } from './autoscaling-policy.js';
 import { canUpdateInPlace, lightweightChange } from './in-place-update.js';
 import { DeployTimeoutError } from '../errors.js';
-import { CONTROL_LOOP_MS, PROXY_NAME, SERVE_NAMESPACE, replicaActorName } from './constants.js';
-import { HttpProxy, type ProxyActor, type Route } from './proxy-actor.js';
+import { DEFAULT_STREAM_BACKPRESSURE } from '../options.js';
+import { CONTROL_LOOP_MS, SERVE_NAMESPACE, replicaActorName } from './constants.js';
+import type { Route } from './proxy-actor.js';
+import { ProxyManager } from './proxy-manager.js';
+import type { ProxyLocation } from './proxy-plan.js';
 import { Replica, type ReplicaActor, type ReplicaMetrics } from './replica-actor.js';
 import type { ReplicaSet } from './router.js';
 
@@ -40,21 +44,22 @@ interface AppState {
 /** The controller actor class. */
 export class ControllerActor {
   private readonly apps = new Map<string, AppState>();
-  private proxy: ray.ActorHandle<ProxyActor> | undefined;
-  private proxyAddress: { host: string; port: number } | undefined;
+  /** The HTTP proxies (one per node, or on the head only). */
+  private readonly proxies = new ProxyManager();
+  private proxyStarted = false;
   private loop: NodeJS.Timeout | undefined;
   private ticking = false;
   /** Replicas removed from their deployment, finishing their calls before they stop. */
   private readonly draining = new Set<ray.ActorHandle<ReplicaActor>>();
 
-  /** Starts the HTTP proxy actor once; returns its port. */
-  async ensureProxy(host: string, port: number): Promise<number> {
-    if (this.proxyAddress) return this.proxyAddress.port;
-    this.proxy ??= HttpProxy.options({ name: PROXY_NAME, namespace: SERVE_NAMESPACE }).remote();
-    const actual = await ray.get(this.proxy.start.remote(host, port));
-    this.proxyAddress = { host, port: actual };
-    await this.pushRoutes();
-    return actual;
+  /** Starts the HTTP proxies once (the first call's settings hold); returns the first proxy's port. */
+  async ensureProxy(host: string, port: number, location: ProxyLocation = 'EveryNode'): Promise<number> {
+    if (!this.proxyStarted) {
+      await this.proxies.configure({ host, port, location });
+      this.proxyStarted = true;
+      await this.pushRoutes();
+    }
+    return this.proxies.list()[0]?.port ?? port;
   }
 
   /**
@@ -128,9 +133,13 @@ export class ControllerActor {
   /** The running replicas of a deployment, for handles' routers. */
   async getReplicas(appName: string, deploymentName: string): Promise<ReplicaSet> {
     const d = this.apps.get(appName)?.deployments.get(deploymentName);
-    if (!d) return { found: false, replicas: [], maxOngoingRequests: 1, maxQueuedRequests: -1 };
+    if (!d) return { found: false, replicas: [], maxOngoingRequests: 1, maxQueuedRequests: -1, streamBackpressureNumObjects: -1 };
     const replicas = [...d.replicas.values()].filter((r) => r.running).map((r) => ({ id: r.id, actor: r.actor, modelIds: r.modelIds }));
-    return { found: true, replicas, maxOngoingRequests: d.spec.options.maxOngoingRequests, maxQueuedRequests: d.spec.options.maxQueuedRequests };
+    const o = d.spec.options;
+    return {
+      found: true, replicas, maxOngoingRequests: o.maxOngoingRequests, maxQueuedRequests: o.maxQueuedRequests,
+      streamBackpressureNumObjects: o.streamBackpressureNumObjects ?? DEFAULT_STREAM_BACKPRESSURE,
+    };
   }
 
   /** Serve's state. */
@@ -149,7 +158,9 @@ export class ControllerActor {
         routePrefix: app.spec.routePrefix, ingress: app.spec.ingress, deployments,
       };
     }
-    return { proxy: this.proxyAddress, applications };
+    const proxies = this.proxies.list();
+    const first = proxies.find((p) => p.status === 'HEALTHY') ?? proxies[0];
+    return { ...(first ? { proxy: { host: first.host, port: first.port }, proxies } : {}), applications };
   }
 
   /** Stops an application's replicas and removes its route. */
@@ -167,12 +178,8 @@ export class ControllerActor {
     clearInterval(this.loop);
     this.loop = undefined;
     for (const name of [...this.apps.keys()]) await this.deleteApp(name);
-    if (this.proxy) {
-      await ray.get(this.proxy.stop.remote(), { timeout: 10_000 }).catch(() => undefined);
-      killQuietly(this.proxy);
-    }
-    this.proxy = undefined;
-    this.proxyAddress = undefined;
+    await this.proxies.stop();
+    this.proxyStarted = false;
     for (const a of this.draining) killQuietly(a);
     this.draining.clear();
   }
@@ -208,14 +215,14 @@ export class ControllerActor {
   }
 
   private async pushRoutes(): Promise<void> {
-    if (!this.proxy) return;
+    if (!this.proxyStarted) return;
     const routes: Route[] = [];
     for (const app of this.apps.values()) {
       if (app.spec.routePrefix === null) continue;
       const ingress = app.deployments.get(app.spec.ingress)!;
       routes.push({ prefix: app.spec.routePrefix, appName: app.spec.name, ingress: app.spec.ingress, methods: ingress.spec.methods, timeoutS: app.spec.requestTimeoutS });
     }
-    await ray.get(this.proxy.setRoutes.remote(routes));
+    await this.proxies.setRoutes(routes);
   }
 
   /** One pass of the control loop: health, load, autoscaling, replacement. */

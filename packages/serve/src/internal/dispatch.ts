@@ -74,7 +74,8 @@ export async function callUnary(appName: string, deploymentName: string, method:
     try {
       const v = await Promise.race([value, aborted]);
       if (!isStreamMarker(v)) return v;
-      const gen = replica.actor.pullStream.remote(v.__serveStream) as unknown as ray.ObjectRefGenerator<Uint8Array | string>;
+      // Backpressure: the replica's generator pauses while this many chunks wait for the caller.
+      const gen = replica.actor.pullStream.options(router.streamOptions).remote(v.__serveStream) as unknown as ray.ObjectRefGenerator<Uint8Array | string>;
       return { head: v.head, chunks: items(gen, what, signal, () => router.release(replica)) } satisfies HttpStream;
     } catch (err) {
       if (signal?.aborted) throw cancelled(what, err);
@@ -138,7 +139,7 @@ export async function* callStream<T>(appName: string, deploymentName: string, me
       if (!released) router.release(replica);
       released = true;
     };
-    const gen = replica.actor.handleStream.remote(method, args, !!o.http, o.meta) as unknown as ray.ObjectRefGenerator<T>;
+    const gen = replica.actor.handleStream.options(router.streamOptions).remote(method, args, !!o.http, o.meta) as unknown as ray.ObjectRefGenerator<T>;
     let first: { value: T } | undefined;
     const stopEarly = (): void => {
       try {

@@ -5,7 +5,7 @@ import { canUpdateInPlace, lightweightChange } from './in-place-update.js';
 
 const dep = (o: Partial<DeploymentSpec['options']> = {}, args: unknown[] = []): DeploymentSpec => ({
   name: 'M', definition: { module: 'file:///a.ts', key: '0:M' }, methods: ['__call__'], args,
-  options: { name: 'M', numReplicas: 1, maxOngoingRequests: 5, maxQueuedRequests: -1, rayActorOptions: {}, ...o },
+  options: { name: 'M', numReplicas: 1, maxOngoingRequests: 5, maxQueuedRequests: -1, rayActorOptions: {}, streamBackpressureNumObjects: 16, ...o },
 });
 const app = (d: DeploymentSpec, codeVersion?: string): AppSpec => ({ name: 'a', routePrefix: '/', ingress: 'M', requestTimeoutS: 60, readyTimeoutMs: 1000, deployments: [d], codeVersion });
 

@@ -48,6 +48,11 @@ export class ProxyActor {
     return this.address.port;
   }
 
+  /** Health check (the controller's proxy manager). */
+  async ping(): Promise<boolean> {
+    return this.server !== undefined;
+  }
+
   /** Replaces the route table. */
   async setRoutes(routes: Route[]): Promise<void> {
     const gone = this.routes.filter((r) => !routes.some((n) => n.appName === r.appName));

@@ -33,6 +33,8 @@ export interface ReplicaSet {
   replicas: ReplicaInfo[];
   maxOngoingRequests: number;
   maxQueuedRequests: number;
+  /** Chunks a replica's stream may run ahead of its caller (-1: no limit). */
+  streamBackpressureNumObjects: number;
 }
 
 /** Routes the requests of one deployment. */
@@ -43,6 +45,8 @@ export class Router {
   private maxOngoing = 1;
   private maxQueued = -1;
   private queued = 0;
+  /** Core stream options of this deployment's streaming calls (its `streamBackpressureNumObjects`). */
+  streamOptions: { generatorBackpressureNumObjects: number } = { generatorBackpressureNumObjects: -1 };
   private lastRefresh = 0;
   private refreshing: Promise<void> | undefined;
   private waiters: Array<() => void> = [];
@@ -164,6 +168,7 @@ export class Router {
     }
     this.maxOngoing = set.maxOngoingRequests;
     this.maxQueued = set.maxQueuedRequests;
+    this.streamOptions = { generatorBackpressureNumObjects: set.streamBackpressureNumObjects ?? -1 };
     this.lastRefresh = Date.now();
     for (const w of this.waiters.splice(0)) w();
   }
