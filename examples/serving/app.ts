@@ -10,8 +10,7 @@
 import type * as Ort from 'onnxruntime-node';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { RayTaskError } from '@ray-ts/core';
-import { BadRequestError, serve, type DeploymentHandle } from '@ray-ts/serve';
+import { serve, type DeploymentHandle } from '@ray-ts/serve';
 import { parseReadings, toPredictions, type Prediction } from './pipeline.js';
 
 /** The model (the data package's 4-8-2 MLP fixture): x float [N, 4] → y float [N, 2] (logits). */
@@ -82,13 +81,9 @@ export const Ingress = serve.deployment(class Ingress {
     // Each response is passed on unawaited: the next call starts when its value arrives.
     const rows = this.preprocess.run.remote(await req.text());
     const logits = this.model.predict.remote(rows);
-    try {
-      return await this.postprocess.run.remote(logits);
-    } catch (err) {
-      // Preprocess's BadRequestError arrives wrapped (RayTaskError, cause: the error); the proxy
-      // unwraps one level only, so rethrow the cause itself to keep HTTP 400.
-      throw err instanceof RayTaskError && err.cause instanceof BadRequestError ? err.cause : err;
-    }
+    // A BadRequestError thrown by Preprocess arrives here wrapped in a RayTaskError per hop;
+    // the proxy answers with the status of the innermost error (HTTP 400).
+    return await this.postprocess.run.remote(logits);
   }
 }, { maxOngoingRequests: 64 });
 

@@ -57,9 +57,11 @@ export async function sendStream(res: ServerResponse, head: StreamHead, first: I
   if (!res.destroyed) res.end();
 }
 
-/** The HTTP status of an error (unwrapping a RayTaskError's cause). */
+/** The HTTP status of an error (unwrapping the RayTaskErrors around its cause). */
 export function statusOf(err: unknown): { status: number; message: string } {
-  const e = err instanceof ray.RayTaskError && err.cause !== undefined ? err.cause : err;
+  // A deployment called through a handle from another one: its error arrives wrapped once per hop.
+  let e = err;
+  while (e instanceof ray.RayTaskError && e.cause !== undefined) e = e.cause;
   const status = e instanceof RequestTimeoutError ? 408 : e instanceof BackPressureError ? 503 : e instanceof BadRequestError ? 400 : e instanceof RouteNotFoundError ? 404 : 500;
   return { status, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
 }
