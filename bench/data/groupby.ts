@@ -2,7 +2,7 @@
  * `pnpm bench data`: a group-by over a ~1 GB Parquet set, ray-ts Data vs DuckDB's Node
  * API on the same files in the same run, and mapBatches throughput with 1 vs 2 CPUs.
  *
- *   pnpm bench data [--rows N] [--files F] [--runs R] [--regenerate] [--no-scaling | --scaling-only] [--json out.json]
+ *   pnpm bench data [--rows N] [--files F] [--runs R] [--regenerate] [--no-scaling | --scaling-only] [--no-pin] [--json out.json]
  *
  * The rides table (see `datasets.ts`) is written once by DuckDB and reused. Both engines
  * run the same query, warmed up once and then timed in `--runs` rounds, alternating
@@ -20,6 +20,7 @@ import { heavyBatch } from './defs.js';
 import { openDuck, sqlString } from './duck.js';
 import { treeCpuSeconds } from './cpu-time.js';
 import { rawRun } from './raw-scaling.js';
+import { pinTo, unpin } from './pin.js';
 import { describeRuns, fmt, median, pairedRuns, timed, type Paired } from './timing.js';
 
 /** About 1 GB of Parquet (16.3 bytes per row as DuckDB writes this table). */
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     'no-scaling': { type: 'boolean', default: false },
     'scaling-only': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -94,6 +96,7 @@ interface Run {
 
 /** A CPU-bound mapBatches over the `fare` column of `files` with `cpus` CPUs, timed after one warm-up run. */
 async function scalingRun(files: string[], rows: number, cpus: number): Promise<Run> {
+  pin(cpus);
   await ray.init({ numCpus: cpus });
   try {
     const run = () => data.readParquet(files, { columns: ['fare'] }).mapBatches(heavyBatch, { batchFormat: 'columns', batchSize: 65536 }).count();
@@ -108,6 +111,12 @@ async function scalingRun(files: string[], rows: number, cpus: number): Promise<
   }
 }
 
+/** With pinning on (the default), runs what follows on `cores` cores (see pin.ts). */
+function pin(cores: number): void {
+  if (args['no-pin']) return;
+  if (!pinTo(cores)) throw new Error('taskset (util-linux) is needed to pin the scaling runs to 1 and 2 cores; install it or pass --no-pin');
+}
+
 /**
  * mapBatches with 1 and 2 CPUs, and the plain-process reference (raw-scaling.ts), one
  * of each per round so that the four see about the same machine load.
@@ -117,8 +126,12 @@ async function scaling(files: string[], rows: number): Promise<{ ours: Run[][]; 
   const raw: Run[][] = [[], []];
   for (let r = 0; r < RUNS; r++) {
     for (const cpus of [1, 2]) ours[cpus - 1]!.push(await scalingRun(files, rows, cpus));
-    for (const procs of [1, 2]) raw[procs - 1]!.push(await rawRun(procs, rows));
+    for (const procs of [1, 2]) {
+      pin(procs);
+      raw[procs - 1]!.push(await rawRun(procs, rows));
+    }
   }
+  if (!args['no-pin']) unpin();
   return { ours, raw };
 }
 
@@ -145,7 +158,7 @@ if (ray.isMain(import.meta)) {
   if (!args['no-scaling']) {
     const files = [`${set.dir}/part-0000.parquet`, `${set.dir}/part-0001.parquet`].slice(0, Math.min(2, FILES));
     const rows = Math.floor((ROWS * files.length) / FILES);
-    console.log(`\nmapBatches scaling: a CPU-bound batch function over 'fare' of ${fmt(rows)} rows (${files.length} files), ${RUNS} rounds of [1 CPU, 2 CPUs, plain 1 process, plain 2 processes], each ray-ts run after a warm-up run`);
+    console.log(`\nmapBatches scaling: a CPU-bound batch function over 'fare' of ${fmt(rows)} rows (${files.length} files), ${RUNS} rounds of [1 CPU, 2 CPUs, plain 1 process, plain 2 processes], each ray-ts run after a warm-up run; ${args['no-pin'] ? 'not pinned (a 1-CPU run may use the other core for V8 threads and the driver)' : 'each run pinned to as many cores as CPUs (taskset: the driver, its node manager and workers; 1 CPU = core 0)'}`);
     const { ours, raw } = await scaling(files, rows);
     const speedups = (t: Run[][]) => t[0]!.map((r, i) => r.seconds / t[1]![i]!.seconds);
     const cpuRatio = (t: Run[][]) => median(t[1]!.map((r) => r.cpu)) / median(t[0]!.map((r) => r.cpu));
