@@ -20,10 +20,10 @@ test('the tour lists every gallery example, each with a main.ts', { timeout: 30_
 });
 
 test('the tour runs a step, streams its output under a header and reports its time', { timeout: 120_000 }, async () => {
-  const { stdout } = await run(process.execPath, [...node, '--only', 'many-models'], { timeout: 110_000 });
-  assert.match(stdout, /^━━ \[1\/1\] many-models: many small models trained in parallel as tasks, then as a Tune sweep \(tour at 0\.\d s\)$/m);
-  assert.match(stdout, /^ {2}│ Best model: model \d+ with \d+ trees/m, 'the example output, indented');
-  assert.match(stdout, /^ {3}✓ many-models in \d+\.\d s$/m);
+  const { stdout } = await run(process.execPath, [...node, '--only', 'batch-inference'], { timeout: 110_000 });
+  assert.match(stdout, /^━━ \[1\/1\] batch-inference: an ONNX model over Parquet on a Data actor pool \(tour at 0\.\d s\)$/m);
+  assert.match(stdout, /^ {2}│ verified: yes$/m, 'the example output, indented');
+  assert.match(stdout, /^ {3}✓ batch-inference in \d+\.\d s$/m);
   assert.match(stdout, /^tour: 1 of 1 examples ran in \d+\.\d s$/m);
 });
 

@@ -1,5 +1,5 @@
 /**
- * The Quick start tour (`pnpm start`): runs every example of the gallery at a small size,
+ * The Quick start tour (`pnpm start`): runs every example of the gallery (see steps.ts),
  * one after another, each as its own program on its own embedded local cluster (all
  * cores), streaming its output under a header with the step and the time so far; ends
  * with a table of the steps and their times.
