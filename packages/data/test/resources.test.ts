@@ -25,10 +25,18 @@ test('numGpus: each task of a function holds one GPU; actors of a pool get one e
   assert.deepEqual([...byPid.values()].sort(), ['0', '1']);
 });
 
-test('numCpus: tasks that each hold both CPUs run one at a time; half a CPU each lets them overlap', async () => {
+test('numCpus: tasks that each hold both CPUs run one at a time; half a CPU each lets them overlap', { timeout: 60_000 }, async () => {
   const whole = await data.range(8, { overrideNumBlocks: 4 }).mapBatches(udfs.gpuAndSpan, { batchSize: 2, numCpus: 2 }).takeAll();
   assert.equal(whole.length, 8);
   assert.equal(overlaps(whole), false, 'tasks holding 2 of 2 CPUs never overlap');
-  const half = await data.range(8, { overrideNumBlocks: 4 }).mapBatches(udfs.gpuAndSpan, { batchSize: 2, numCpus: 0.5 }).takeAll();
-  assert.equal(overlaps(half), true, 'tasks holding half a CPU run side by side');
+  // Half a CPU each: two tasks run at once. Each waits for another at a rendezvous actor, so
+  // the check does not depend on timing (run one at a time, the first would wait in vain).
+  const meeting = udfs.Rendezvous.options({ name: 'rendezvous', numCpus: 0 }).remote();
+  try {
+    const half = await data.range(8, { overrideNumBlocks: 4 }).mapBatches(udfs.meetAnother, { batchSize: 2, numCpus: 0.5 }).takeAll();
+    assert.equal(half.length, 8);
+    assert.ok(half.every((r) => r.met === true), 'tasks holding half a CPU run side by side');
+  } finally {
+    ray.kill(meeting);
+  }
 });
