@@ -21,7 +21,10 @@ test('deployment options: defaults, and bad fields name themselves', () => {
   assert.throws(() => resolveDeploymentOptions({ autoscalingConfig: { minReplicas: 3, maxReplicas: 2 } }, 'M'), (e: Error) => e instanceof RangeError && /maxReplicas/.test(e.message));
   assert.throws(() => resolveDeploymentOptions({ autoscalingConfig: { targetOngoingRequests: 0 } }, 'M'), /targetOngoingRequests/);
   const a = resolveDeploymentOptions({ autoscalingConfig: { maxReplicas: 4 } }, 'M').autoscalingConfig!;
-  assert.deepEqual({ ...a }, { minReplicas: 1, maxReplicas: 4, targetOngoingRequests: 2, upscaleDelayS: 30, downscaleDelayS: 600 });
+  assert.deepEqual({ ...a }, { minReplicas: 1, maxReplicas: 4, targetOngoingRequests: 2, upscaleDelayS: 30, downscaleDelayS: 600, lookBackPeriodS: 30 });
+  assert.equal(resolveDeploymentOptions({ autoscalingConfig: { lookBackPeriodS: 0.5 } }, 'M').autoscalingConfig!.lookBackPeriodS, 0.5);
+  assert.throws(() => resolveDeploymentOptions({ autoscalingConfig: { lookBackPeriodS: 0 } }, 'M'), (e: Error) => e instanceof RangeError && /autoscalingConfig\.lookBackPeriodS must be greater than 0/.test(e.message));
+  assert.throws(() => resolveDeploymentOptions({ autoscalingConfig: { lookBackPeriodS: '5' as never } }, 'M'), (e: Error) => e instanceof TypeError && /lookBackPeriodS/.test(e.message));
 });
 
 test('run options: defaults, prefixes, and bad fields name themselves', () => {

@@ -17,6 +17,13 @@ export interface AutoscalingConfig {
   upscaleDelayS?: number;
   /** Seconds the wish to scale down must last before replicas are removed. @default 600 */
   downscaleDelayS?: number;
+  /**
+   * Seconds of load history the decision averages (Ray's `look_back_period_s`): the load
+   * (requests at replicas plus requests queued in handles) is sampled on every control-loop
+   * pass and the policy acts on the mean of the samples of the last `lookBackPeriodS`
+   * seconds (fewer while a deployment is younger than that). Must be positive. @default 30
+   */
+  lookBackPeriodS?: number;
 }
 
 /** Options of `serve.deployment(Class, options)`. */
@@ -84,7 +91,7 @@ export type ResolvedRunOptions = Readonly<Required<Omit<RunOptions, 'routePrefix
 const DEPLOYMENT_KEYS = new Set(['name', 'numReplicas', 'maxOngoingRequests', 'maxQueuedRequests', 'rayActorOptions', 'autoscalingConfig', 'userConfig', 'streamBackpressureNumObjects']);
 /** Default of `streamBackpressureNumObjects`. */
 export const DEFAULT_STREAM_BACKPRESSURE = 16;
-const AUTOSCALING_KEYS = new Set(['minReplicas', 'maxReplicas', 'targetOngoingRequests', 'upscaleDelayS', 'downscaleDelayS']);
+const AUTOSCALING_KEYS = new Set(['minReplicas', 'maxReplicas', 'targetOngoingRequests', 'upscaleDelayS', 'downscaleDelayS', 'lookBackPeriodS']);
 const RUN_KEYS = new Set(['name', 'routePrefix', 'port', 'host', 'requestTimeoutS', 'readyTimeoutMs', 'proxyLocation']);
 const FORBIDDEN_ACTOR_KEYS = ['name', 'namespace', 'lifetime', 'getIfExists', 'maxConcurrency'];
 
@@ -108,6 +115,13 @@ function num(where: string, v: unknown, dflt: number, min: number): number {
   return v;
 }
 
+function positive(where: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${where} must be a finite number`);
+  if (v <= 0) throw new RangeError(`${where} must be greater than 0, got ${v}`);
+  return v;
+}
+
 function resolveAutoscaling(where: string, a: unknown): Required<AutoscalingConfig> {
   const o = checkObject(where, a, AUTOSCALING_KEYS);
   const minReplicas = int(`${where}.minReplicas`, o.minReplicas, 1, 0);
@@ -118,6 +132,7 @@ function resolveAutoscaling(where: string, a: unknown): Required<AutoscalingConf
     minReplicas, maxReplicas, targetOngoingRequests,
     upscaleDelayS: num(`${where}.upscaleDelayS`, o.upscaleDelayS, 30, 0),
     downscaleDelayS: num(`${where}.downscaleDelayS`, o.downscaleDelayS, 600, 0),
+    lookBackPeriodS: positive(`${where}.lookBackPeriodS`, o.lookBackPeriodS, 30),
   });
 }
 

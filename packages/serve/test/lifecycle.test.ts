@@ -50,7 +50,7 @@ test('a killed replica is replaced and requests keep working', { timeout: 60_000
 test('autoscaling adds replicas under load and removes them after', { timeout: 90_000 }, async () => {
   const Auto = Worker.withOptions({
     name: 'Auto', maxOngoingRequests: 4,
-    autoscalingConfig: { minReplicas: 1, maxReplicas: 3, targetOngoingRequests: 1, upscaleDelayS: 0.2, downscaleDelayS: 1 },
+    autoscalingConfig: { minReplicas: 1, maxReplicas: 3, targetOngoingRequests: 1, upscaleDelayS: 0.2, downscaleDelayS: 1, lookBackPeriodS: 1 },
   });
   const h = await serve.run(Auto.bind(), { name: 'auto', routePrefix: null });
   const replicas = async () => (await serve.status()).applications.auto!.deployments.Auto!;

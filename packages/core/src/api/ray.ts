@@ -330,6 +330,7 @@ export function cancel(ref: ObjectRef<unknown> | ObjectRefGenerator<unknown>, op
   const st = requireState('cancel()');
   checkKeys('cancel() options', options, new Set(['force', 'recursive']));
   const id = ref instanceof ObjectRefGenerator ? `${ref.taskId}~0` : checkRef(ref, 'cancel()').id;
+  if (ref instanceof ObjectRefGenerator) ref.markCancelled(); // dropped later, it is not cancelled again
   st.core.client.cancel(id, !!options.force, options.recursive ?? true);
 }
 

@@ -6,13 +6,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import shm from '@ray-ts/native';
 import { config } from '../config.js';
-import { newId, returnId } from '../ids.js';
+import { newId, returnId, streamItemId } from '../ids.js';
 import { ObjectFreedError, ObjectLostError, SerializationError } from '../errors.js';
 import { encode, writeTo, deserialize, registerExtension, type Encoded } from '../serialization/index.js';
 import type { ActorSpec, ArgWire, FunctionKey, RuntimeEnvWire, SchedulingStrategyWire, TaskSpec, WireObject } from '../transport/protocol.js';
 import type { NodeClient } from './node-client.js';
 import { ObjectRef, ObjectRefGenerator, setRefTracker } from './object-ref.js';
 import { SegmentCache } from './segment-cache.js';
+import { GeneratorRelease } from './generator-release.js';
 
 /** What a running task knows about itself (see getRuntimeContext). */
 export interface TaskContext {
@@ -54,6 +55,14 @@ export class CoreWorker {
   private readonly counts = new Map<string, number>();
   private readonly finalizer = new FinalizationRegistry<string>((id) => this.decrement(id));
   private pendingOps = 0;
+  /**
+   * Streams of generators dropped unfinished: cancelled as `cancel(gen)` does and read to
+   * the end in the background (not keeping a driver alive: straight to the client).
+   */
+  readonly generators = new GeneratorRelease({
+    cancel: (taskId) => this.client.cancel(streamItemId(taskId, 0), false, true),
+    next: (taskId, index) => this.client.genNext(taskId, index),
+  });
   /** Called before this worker blocks in get/wait inside a task (returns queued work to the node). */
   onBlock?: () => void;
   private keepAlive?: NodeJS.Timeout;
@@ -95,6 +104,7 @@ export class CoreWorker {
   /** Stops tracking refs (shutdown). */
   detach(): void {
     setRefTracker(undefined);
+    this.generators.close();
     if (this.keepAlive) clearInterval(this.keepAlive);
   }
 
@@ -231,7 +241,7 @@ export class CoreWorker {
   }
 
   private returnRefs(taskId: string, numReturns: number): ObjectRef<unknown>[] | ObjectRefGenerator<unknown> {
-    if (numReturns < 0) return new ObjectRefGenerator(taskId, (t, i) => this.genNext(t, i));
+    if (numReturns < 0) return new ObjectRefGenerator(taskId, (t, i) => this.genNext(t, i), this.generators);
     const refs: ObjectRef<unknown>[] = [];
     for (let i = 0; i < Math.max(1, numReturns); i++) refs.push(new ObjectRef(returnId(taskId, i)));
     return refs;

@@ -73,11 +73,34 @@ export class ObjectRef<T = unknown> {
 }
 
 /**
+ * How far the caller of a stream has read: what releasing the stream of a dropped
+ * generator needs (never the generator itself, so that it can be collected). @internal
+ */
+export interface StreamCursor {
+  /** Id of the task that yields. */
+  readonly taskId: string;
+  /** Index of the item the caller asks for next. */
+  next: number;
+  /** The caller cancelled the stream (`cancel(gen)`). */
+  cancelled: boolean;
+}
+
+/** Where a generator reports its lifetime: the runtime releases the stream of one dropped unfinished. @internal */
+export interface StreamWatcher {
+  watch(gen: object, cursor: StreamCursor): void;
+  forget(gen: object): void;
+}
+
+/**
  * The refs a streaming remote function yields, one by one, as an async iterator:
  * `for await (const ref of gen.remote()) console.log(await ray.get(ref))`.
+ *
+ * A generator dropped (garbage-collected) before it is read to the end cancels its stream,
+ * as `cancel(gen)` does, and releases the items it did not hand out. It belongs to the
+ * caller that got it: it cannot be passed to a task or actor (pass the refs it yields).
  */
 export class ObjectRefGenerator<T = unknown> implements AsyncIterable<ObjectRef<T>> {
-  private index = 0;
+  private readonly cursor: StreamCursor;
   private finished = false;
 
   /** @internal */
@@ -85,18 +108,28 @@ export class ObjectRefGenerator<T = unknown> implements AsyncIterable<ObjectRef<
     /** Id of the task that yields. */
     readonly taskId: string,
     private readonly next: (taskId: string, index: number) => Promise<{ id?: string; done?: boolean }>,
-  ) {}
+    private readonly watcher?: StreamWatcher,
+  ) {
+    this.cursor = { taskId, next: 0, cancelled: false };
+    watcher?.watch(this, this.cursor);
+  }
 
   /** The next ref, or undefined when the generator is done. */
   async nextRef(): Promise<ObjectRef<T> | undefined> {
     if (this.finished) return undefined;
-    const r = await this.next(this.taskId, this.index);
+    const r = await this.next(this.taskId, this.cursor.next);
     if (r.done || !r.id) {
       this.finished = true;
+      this.watcher?.forget(this); // the node forgot the stream: nothing left to release
       return undefined;
     }
-    this.index++;
+    this.cursor.next++;
     return new ObjectRef<T>(r.id);
+  }
+
+  /** The caller cancelled the stream: releasing it when dropped does not cancel it again. @internal */
+  markCancelled(): void {
+    this.cursor.cancelled = true;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ObjectRef<T>> {

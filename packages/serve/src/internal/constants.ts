@@ -16,3 +16,5 @@ export const CONTROL_LOOP_MS = Number(process.env.RAY_TS_SERVE_CONTROL_LOOP_MS ?
 export const HANDLE_REFRESH_MS = Number(process.env.RAY_TS_SERVE_HANDLE_REFRESH_MS ?? 1000);
 /** HTTP header naming the multiplexed model of a request (Ray's). */
 export const MULTIPLEXED_MODEL_ID_HEADER = 'serve_multiplexed_model_id';
+/** Milliseconds between a handle's reports of its queued requests to the controller (while any are queued). */
+export const HANDLE_METRICS_REPORT_MS = Number(process.env.RAY_TS_SERVE_HANDLE_METRICS_REPORT_MS ?? 250);

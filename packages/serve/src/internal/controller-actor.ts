@@ -8,6 +8,7 @@ import * as ray from '@ray-ts/core';
 import { randomBytes } from 'node:crypto';
 import type { ApplicationStatus, AppSpec, DeploymentSpec, ServeStatus } from './app-spec.js';
 import { OngoingRequestsPolicy, type AutoscalingPolicy } from './autoscaling-policy.js';
+import { HandleMetricsStore, deploymentKey } from './handle-metrics.js';
 import { canUpdateInPlace, lightweightChange } from './in-place-update.js';
 import { DeployTimeoutError } from '../errors.js';
 import { DEFAULT_STREAM_BACKPRESSURE } from '../options.js';
@@ -51,6 +52,8 @@ export class ControllerActor {
   private ticking = false;
   /** Replicas removed from their deployment, finishing their calls before they stop. */
   private readonly draining = new Set<ray.ActorHandle<ReplicaActor>>();
+  /** Requests queued in handles, as their routers report them (handle-metrics.ts). */
+  private readonly handleMetrics = new HandleMetricsStore();
 
   /** Starts the HTTP proxies once (the first call's settings hold); returns the first proxy's port. */
   async ensureProxy(host: string, port: number, location: ProxyLocation = 'EveryNode'): Promise<number> {
@@ -142,6 +145,11 @@ export class ControllerActor {
     };
   }
 
+  /** A handle's (router's) count of requests waiting for a replica slot, for autoscaling. */
+  async reportHandleMetrics(appName: string, deploymentName: string, handleId: string, queued: number): Promise<void> {
+    this.handleMetrics.report(deploymentKey(appName, deploymentName), handleId, queued, Date.now());
+  }
+
   /** Serve's state. */
   async status(): Promise<ServeStatus> {
     const applications: Record<string, ApplicationStatus> = {};
@@ -168,6 +176,7 @@ export class ControllerActor {
     const app = this.apps.get(name);
     if (!app) return false;
     this.apps.delete(name);
+    this.handleMetrics.forgetApp(name);
     for (const d of app.deployments.values()) for (const r of d.replicas.values()) killQuietly(r.actor);
     await this.pushRoutes();
     return true;
@@ -251,7 +260,11 @@ export class ControllerActor {
         killQuietly(r.actor);
       }
     }));
-    if (d.policy) d.target = d.policy.decide(d.target, ongoing, Date.now());
+    if (d.policy) {
+      // Ray's load: requests on replicas plus requests waiting in handles for a replica slot.
+      const now = Date.now();
+      d.target = d.policy.decide(d.target, ongoing + this.handleMetrics.totalQueued(deploymentKey(appName, d.spec.name), now), now);
+    }
     const live = [...d.replicas.values()];
     if (live.length < d.target && d.failures < 10) {
       for (let i = live.length; i < d.target; i++) this.startReplica(appName, d).catch(() => undefined);

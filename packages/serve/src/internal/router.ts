@@ -12,6 +12,7 @@ import { BackPressureError, DeploymentNotFoundError } from '../errors.js';
 import type { ControllerActor } from './controller-actor.js';
 import type { ReplicaActor } from './replica-actor.js';
 import { CONTROLLER_NAME, HANDLE_REFRESH_MS, SERVE_NAMESPACE } from './constants.js';
+import { QueuedReporter } from './handle-metrics.js';
 
 /** Milliseconds a model sent to a replica counts as held there without the controller's word. */
 const MODEL_GUESS_MS = 5000;
@@ -55,7 +56,22 @@ export class Router {
   /** Model id → replica id → when this router last sent it that model (covers the report's lag). */
   private readonly sent = new Map<string, Map<string, number>>();
 
-  constructor(readonly appName: string, readonly deploymentName: string) {}
+  /** Reports `queued` to the controller, which counts it for autoscaling. */
+  private readonly reporter: QueuedReporter;
+
+  constructor(readonly appName: string, readonly deploymentName: string) {
+    this.reporter = new QueuedReporter(appName, deploymentName, () => this.queued);
+  }
+
+  /** Requests waiting in this router for a replica slot. */
+  get queuedRequests(): number {
+    return this.queued;
+  }
+
+  /** Stops reporting to the controller (the router is dropped). */
+  close(): void {
+    this.reporter.close();
+  }
 
   /**
    * Waits for a replica with room, counts the request against it, and returns it. With a
@@ -92,6 +108,7 @@ export class Router {
           if (this.maxQueued >= 0 && this.queued >= this.maxQueued) throw new BackPressureError(this.deploymentName, this.maxQueued);
           waiting = true;
           this.queued++;
+          this.reporter.changed();
         }
         await new Promise<void>((resolve) => {
           const done = (): void => {
@@ -104,7 +121,10 @@ export class Router {
         });
       }
     } finally {
-      if (waiting) this.queued--;
+      if (waiting) {
+        this.queued--;
+        this.reporter.changed();
+      }
     }
   }
 
@@ -186,5 +206,9 @@ export function routerFor(appName: string, deploymentName: string): Router {
 
 /** Forgets every router (after serve.shutdown / serve.delete). */
 export function clearRouters(appName?: string): void {
-  for (const [k, r] of routers) if (appName === undefined || r.appName === appName) routers.delete(k);
+  for (const [k, r] of routers) {
+    if (appName !== undefined && r.appName !== appName) continue;
+    r.close();
+    routers.delete(k);
+  }
 }
