@@ -63,7 +63,7 @@ export const Model = serve.deployment(class Model {
   // shows both in seconds (Ray's defaults: 30 s, 600 s and a 30 s look-back). A low target
   // because this tiny model holds a request only while its batch fills and runs: its ongoing
   // count jumps between 0 and a batch, and averages a few requests (see README).
-  autoscalingConfig: { minReplicas: 1, maxReplicas: 2, targetOngoingRequests: 2, upscaleDelayS: 0, downscaleDelayS: 5, lookBackPeriodS: 2 },
+  autoscalingConfig: { minReplicas: 1, maxReplicas: 2, targetOngoingRequests: 1, upscaleDelayS: 0, downscaleDelayS: 5, lookBackPeriodS: 2 },
 });
 
 /** Logits → label and probability per row; the batch info passes through. */
