@@ -83,6 +83,8 @@ export interface StreamCursor {
   next: number;
   /** The caller cancelled the stream (`cancel(gen)`). */
   cancelled: boolean;
+  /** A read failed, so which items the node still holds is unknown: releasing only cancels. */
+  failed?: boolean;
 }
 
 /** Where a generator reports its lifetime: the runtime releases the stream of one dropped unfinished. @internal */
@@ -117,7 +119,13 @@ export class ObjectRefGenerator<T = unknown> implements AsyncIterable<ObjectRef<
   /** The next ref, or undefined when the generator is done. */
   async nextRef(): Promise<ObjectRef<T> | undefined> {
     if (this.finished) return undefined;
-    const r = await this.next(this.taskId, this.cursor.next);
+    let r: { id?: string; done?: boolean };
+    try {
+      r = await this.next(this.taskId, this.cursor.next);
+    } catch (err) {
+      this.cursor.failed = true;
+      throw err;
+    }
     if (r.done || !r.id) {
       this.finished = true;
       this.watcher?.forget(this); // the node forgot the stream: nothing left to release
