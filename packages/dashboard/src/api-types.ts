@@ -1,7 +1,9 @@
 /**
  * The JSON the dashboard reads from a node's `/api/v0/...` endpoints: the fields it shows
  * of each state row. These mirror core's state rows (`@ray-ts/core`'s `state` types); the
- * page is a plain HTTP client of them and does not import core.
+ * page is a plain HTTP client of them and does not import core (core depends on this
+ * package to serve it). `test/dashboard/api-contract.test.ts` fails the type check when
+ * the two drift apart.
  */
 
 /** Resource name → amount (`CPU`, `GPU`, `memory`, `objectStoreMemory`, custom). */
